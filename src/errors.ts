@@ -1,0 +1,54 @@
+/**
+ * Errors that the CLI reports as one line and turns into an exit code.
+ * Every message names what is at fault: a config key path, a file (and line), or a shape.
+ */
+export class SedError extends Error {
+  /** Exit code the CLI uses when this error escapes a command. */
+  readonly exitCode: number = 1;
+}
+
+/** A configuration value is missing, unknown or out of range. `keyPath` is dotted, e.g. `features.n_fft`. */
+export class ConfigError extends SedError {
+  override readonly exitCode = 2;
+  constructor(
+    readonly keyPath: string,
+    detail: string,
+    readonly file?: string,
+  ) {
+    super(`${file ? `${file}: ` : ''}${keyPath}: ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A data file (WAV, TSV, .npy, manifest) is unreadable or malformed. */
+export class DataError extends SedError {
+  constructor(
+    readonly file: string,
+    detail: string,
+    readonly line?: number,
+  ) {
+    super(`${file}${line !== undefined ? `:${line}` : ''}: ${detail}`);
+    this.name = 'DataError';
+  }
+}
+
+/** A tensor or array does not have the shape a stage expects. */
+export class ShapeError extends SedError {
+  constructor(
+    what: string,
+    readonly expected: string,
+    readonly got: string,
+  ) {
+    super(`${what}: expected shape ${expected}, got ${got}`);
+    this.name = 'ShapeError';
+  }
+}
+
+/** Bad command-line usage (unknown combination of flags, missing argument). */
+export class UsageError extends SedError {
+  override readonly exitCode = 2;
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'UsageError';
+  }
+}
