@@ -1,0 +1,23 @@
+import { Option } from 'commander';
+import { runFeatures } from '../../features/run-features.ts';
+import { loggerFor, parseIntArg, printSummary, resolveCommandConfig, withConfigOptions, type CliContext } from '../context.ts';
+
+export function registerFeatures(ctx: CliContext) {
+  return withConfigOptions(
+    ctx.program
+      .command('features')
+      .description('extract log-mel features of every clip of a DCASE 2017/2019 folder into .npy files with manifests')
+      .addOption(new Option('--layout <layout>', 'dataset layout (config data.layout)').choices(['dcase2019', 'dcase2017']))
+      .option('--root <dir>', 'dataset folder (config data.root)')
+      .requiredOption('--out <dir>', 'feature store folder')
+      .option('-j, --jobs <n>', 'worker threads (default: number of cores)', parseIntArg('--jobs'))
+      .option('--json', 'print the summary as JSON on stdout'),
+  ).action(async (opts) => {
+    const log = loggerFor(ctx.program, ctx.io);
+    const config = resolveCommandConfig(opts, { layout: 'data.layout', root: 'data.root' });
+    log.info({ layout: config.data.layout, root: config.data.root, out: opts.out }, 'extracting features');
+    const summary = await runFeatures(config.data, config.features, { out: opts.out }, log, { jobs: opts.jobs, fullConfig: config });
+    printSummary(ctx, 'features done', summary, opts.json);
+    if (summary.failed > 0) ctx.exitCode = 1;
+  });
+}

@@ -1,0 +1,71 @@
+/** What every command shares: the logger, config loading from --config/--set/flags, and printing. */
+import { Option, type Command } from 'commander';
+import { loadConfig, type ConfigOverride } from '../config/load.ts';
+import type { SedConfig } from '../config/types.ts';
+import { UsageError } from '../errors.ts';
+import { createLogger, type LogFormat, type Logger } from '../util/log.ts';
+
+export interface GlobalOptions {
+  logFormat: LogFormat;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export function loggerFor(program: Command, io: CliIo): Logger {
+  const g = program.opts<GlobalOptions>();
+  return createLogger({ format: g.logFormat, level: g.quiet ? 'warn' : g.verbose ? 'debug' : 'info', write: io.stderr });
+}
+
+/** `--config FILE` and repeatable `--set key.path=value`, shared by the commands that take a config. */
+export function withConfigOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'YAML config (defaults: the built-in synthetic-data config)')
+    .option('--set <key=value>', 'override any config key, e.g. --set train.lr=3e-4 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[]);
+}
+
+/** Flag name → config key path for the flags that are shortcuts for config keys. */
+export type FlagKeys = Record<string, string>;
+
+export function resolveCommandConfig(opts: Record<string, unknown>, flagKeys: FlagKeys = {}): SedConfig {
+  const overrides: ConfigOverride[] = [];
+  for (const item of (opts.set as string[] | undefined) ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects key.path=value, got '${item}'`);
+    overrides.push({ keyPath: item.slice(0, eq).trim(), value: item.slice(eq + 1), source: `--set ${item}` });
+  }
+  for (const [flag, keyPath] of Object.entries(flagKeys)) {
+    if (opts[flag] !== undefined) overrides.push({ keyPath, value: opts[flag], source: `--${flag}` });
+  }
+  return loadConfig(opts.config as string | undefined, overrides);
+}
+
+export const logFormatOption = () => new Option('--log-format <format>', 'log lines on stderr').choices(['pretty', 'json']).default('pretty');
+
+export const parseIntArg = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`${name} expects an integer, got '${value}'`);
+  return n;
+};
+
+/** Shared by the commands of one invocation: output streams, the root program (global flags), the exit code. */
+export interface CliContext {
+  io: CliIo;
+  program: Command;
+  /** A command sets this to finish with a non-zero code without throwing (e.g. some clips failed). */
+  exitCode: number;
+}
+
+/** Prints a command's summary: JSON on stdout with --json, otherwise readable key: value lines on stderr. */
+export function printSummary(ctx: CliContext, title: string, summary: object, json = false) {
+  if (json) {
+    ctx.io.stdout(`${JSON.stringify(summary, null, 1)}\n`);
+    return;
+  }
+  const lines = Object.entries(summary).map(([k, v]) => `  ${k}: ${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : typeof v === 'object' ? JSON.stringify(v) : v}`);
+  ctx.io.stderr(`${title}\n${lines.join('\n')}\n`);
+}

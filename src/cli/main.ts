@@ -1,0 +1,44 @@
+/** The `sed` program: one commander command per verb, and one error boundary that turns errors into exit codes. */
+import { Command, CommanderError } from 'commander';
+import { SedError } from '../errors.ts';
+import { logFormatOption, type CliContext, type CliIo } from './context.ts';
+import { registerFeatures } from './commands/features.ts';
+import { registerSynth } from './commands/synth.ts';
+
+/** Exit codes scripts can rely on: 0 ok, 1 finished with failures (some clips/files), 2 bad usage or config, 70 bug. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 70 } as const;
+
+export function buildProgram(ctx: Omit<CliContext, 'program'>): CliContext {
+  const program = new Command('sed')
+    .description('Weak-label sound event detection: features, CRNN training with pooling heads (power pooling), DCASE metrics')
+    .addOption(logFormatOption())
+    .option('-q, --quiet', 'only warnings and errors on stderr')
+    .option('-v, --verbose', 'debug logging')
+    .configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  const full: CliContext = { ...ctx, program };
+  for (const register of [registerSynth, registerFeatures]) {
+    register(full).exitOverride().configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
+  }
+  return full;
+}
+
+const processIo: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+/** Runs the CLI on argv (node, script, ...args) and returns the exit code; never calls process.exit. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const ctx = buildProgram({ io, exitCode: EXIT.ok });
+  try {
+    await ctx.program.parseAsync(argv);
+    return ctx.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof SedError) {
+      io.stderr(`sed: error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr(`sed: internal error: ${(err as Error)?.stack ?? err}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,53 @@
+/** One clip from audio file to log-mel: decode, mono, resample, fix the length, log-mel. Shared by workers and predict. */
+import type { FeatureSettings } from '../config/types.ts';
+import { loadAudio } from '../audio/load.ts';
+import { encodeNpy } from '../io/npy.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { LogMelExtractor } from './log-mel.ts';
+
+export interface ClipFeatures {
+  data: Float32Array; // [frames, n_mels]
+  frames: number;
+  durationSec: number; // of the source audio, before padding or cutting
+}
+
+/** Zero-pads or cuts audio to `clip_seconds` (as the DCASE baselines pad waveforms), or keeps it when null. */
+export function fixLength(samples: Float32Array, settings: FeatureSettings): Float32Array {
+  if (settings.clip_seconds === null) return samples;
+  const target = Math.round(settings.clip_seconds * settings.sample_rate);
+  if (samples.length === target) return samples;
+  if (samples.length > target) return samples.subarray(0, target);
+  const padded = new Float32Array(target);
+  padded.set(samples);
+  return padded;
+}
+
+export async function featuresFromAudioFile(path: string, settings: FeatureSettings, extractor: LogMelExtractor): Promise<ClipFeatures> {
+  const audio = await loadAudio(path, settings.sample_rate);
+  const { data, frames } = extractor.compute(fixLength(audio.samples, settings));
+  return { data, frames, durationSec: audio.durationSec };
+}
+
+export interface ClipResult {
+  frames: number;
+  durationSec: number;
+  sum: number[]; // per mel bin, over frames (for the store's statistics)
+  sumsq: number[];
+}
+
+/** Extracts one clip and writes its .npy atomically; returns per-bin sums for the statistics. */
+export async function extractClipToFile(audioPath: string, npyPath: string, settings: FeatureSettings, extractor: LogMelExtractor): Promise<ClipResult> {
+  const { data, frames, durationSec } = await featuresFromAudioFile(audioPath, settings, extractor);
+  await writeFileAtomic(npyPath, encodeNpy(data, [frames, settings.n_mels]));
+  const nMels = settings.n_mels;
+  const sum = new Float64Array(nMels);
+  const sumsq = new Float64Array(nMels);
+  for (let t = 0; t < frames; t++) {
+    for (let m = 0; m < nMels; m++) {
+      const x = data[t * nMels + m];
+      sum[m] += x;
+      sumsq[m] += x * x;
+    }
+  }
+  return { frames, durationSec, sum: Array.from(sum), sumsq: Array.from(sumsq) };
+}

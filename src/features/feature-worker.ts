@@ -1,0 +1,11 @@
+/** Worker thread body for `sed features`: builds the extractor once, then extracts the clips it is sent. */
+import { workerData } from 'node:worker_threads';
+import type { FeatureSettings } from '../config/types.ts';
+import { serveTasks } from '../util/worker-pool.ts';
+import { extractClipToFile, type ClipResult } from './extract-clip.ts';
+import { LogMelExtractor } from './log-mel.ts';
+
+const settings = workerData as FeatureSettings;
+const extractor = new LogMelExtractor(settings);
+
+await serveTasks<{ audioPath: string; npyPath: string }, ClipResult>((task) => extractClipToFile(task.audioPath, task.npyPath, settings, extractor));

@@ -1,0 +1,185 @@
+/**
+ * The `features` stage: every clip of every subset of a DCASE-layout dataset → one .npy of log-mel frames, with
+ * manifests, statistics over the training subsets, and reuse of clips already done with the same settings.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { DataConfig, FeatureSettings } from '../config/types.ts';
+import { featureSettingsHash, configToYaml } from '../config/load.ts';
+import type { SedConfig } from '../config/types.ts';
+import { readDataset, type ClipEntry, type DataProblem } from '../data/dataset.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import type { Logger } from '../util/log.ts';
+import { createProgress } from '../util/progress.ts';
+import { createWorkerPool } from '../util/worker-pool.ts';
+import { extractClipToFile, type ClipResult } from './extract-clip.ts';
+import { LogMelExtractor } from './log-mel.ts';
+import {
+  appendJournal,
+  manifestPath,
+  npyNameFromClip,
+  readJournal,
+  statsFromSums,
+  statsPath,
+  STORE_VERSION,
+  storeInfoPath,
+  writeJson,
+  type JournalEntry,
+  type ManifestClip,
+  type StoreInfo,
+  type SubsetManifest,
+} from './store.ts';
+
+export interface FeaturesPaths {
+  out: string;
+}
+
+export interface FeaturesOptions {
+  jobs?: number;
+  /** Written as config.yaml into the output folder when given. */
+  fullConfig?: SedConfig;
+}
+
+export interface FeaturesSummary {
+  out: string;
+  settings_hash: string;
+  clips: number; // clips listed in the metadata with audio present
+  computed: number;
+  reused: number;
+  failed: number;
+  problems: number; // metadata problems: missing audio, unknown labels, malformed rows
+  audio_hours: number;
+  seconds: number;
+  clips_per_sec: number; // computed clips per wall-clock second
+  subsets: Record<string, number>;
+}
+
+const TRAINING_ROLES = new Set(['train_weak', 'train_strong', 'train_unlabeled']);
+
+export async function runFeatures(
+  data: DataConfig,
+  settings: FeatureSettings,
+  paths: FeaturesPaths,
+  log: Logger,
+  opts: FeaturesOptions = {},
+): Promise<FeaturesSummary> {
+  const startMs = Date.now();
+  const hash = featureSettingsHash(settings);
+  const index = await readDataset(data.layout, data.root, { classes: data.classes.length ? data.classes : undefined, checkAudio: true });
+  reportProblems(index.problems, log);
+  const missing = new Set(index.problems.filter((p) => p.kind === 'missing_audio').map((p) => p.file));
+
+  const jobs = Math.max(1, opts.jobs ?? availableParallelism());
+  const inProcess = jobs === 1 ? new LogMelExtractor(settings) : null;
+  const pool = inProcess ? null : createWorkerPool<{ audioPath: string; npyPath: string }, ClipResult>(new URL('./feature-worker.ts', import.meta.url), jobs, settings);
+  const extract = (audioPath: string, npyPath: string) =>
+    inProcess ? extractClipToFile(audioPath, npyPath, settings, inProcess) : pool!.run({ audioPath, npyPath });
+
+  let computed = 0;
+  let reused = 0;
+  let failed = 0;
+  let audioSec = 0;
+  const trainingEntries: JournalEntry[] = [];
+  const subsetCounts: Record<string, number> = {};
+  const frameHopSec = settings.hop_length / settings.sample_rate;
+  try {
+    for (const subset of index.subsets) {
+      const clips = subset.clips.filter((c) => !missing.has(c.audioPath));
+      const done = readJournal(paths.out, subset.name, hash);
+      const entries = new Map<string, JournalEntry>();
+      const failures: SubsetManifest['failed'] = [];
+      const progress = createProgress(`features ${subset.name}`, clips.length, log);
+      await Promise.all(
+        clips.map(async (clip) => {
+          const cached = done.get(clip.name);
+          if (cached) {
+            entries.set(clip.name, cached);
+            reused++;
+            progress.tick();
+            return;
+          }
+          const npyPath = join(paths.out, subset.name, npyNameFromClip(clip.name));
+          try {
+            const r = await extract(clip.audioPath, npyPath);
+            const entry: JournalEntry = { name: clip.name, hash, frames: r.frames, duration_sec: r.durationSec, sum: r.sum, sumsq: r.sumsq };
+            await appendJournal(paths.out, subset.name, entry);
+            entries.set(clip.name, entry);
+            computed++;
+          } catch (err) {
+            failed++;
+            const message = (err as Error).message;
+            failures.push({ name: clip.name, source: clip.audioPath, error: message });
+            log.error(`${clip.audioPath}: ${message.replace(`${clip.audioPath}: `, '')}`);
+          }
+          progress.tick();
+        }),
+      );
+      progress.done();
+      const manifestClips: ManifestClip[] = clips.filter((c) => entries.has(c.name)).map((c) => manifestClip(c, entries.get(c.name)!));
+      for (const c of manifestClips) audioSec += c.duration_sec;
+      const manifest: SubsetManifest = {
+        version: STORE_VERSION,
+        subset: subset.name,
+        role: subset.role,
+        settings_hash: hash,
+        n_mels: settings.n_mels,
+        frame_hop_sec: frameHopSec,
+        clips: manifestClips,
+        failed: failures,
+      };
+      await writeJson(manifestPath(paths.out, subset.name), manifest);
+      subsetCounts[subset.name] = manifestClips.length;
+      if (TRAINING_ROLES.has(subset.role)) trainingEntries.push(...entries.values());
+    }
+  } finally {
+    await pool?.close();
+  }
+
+  const trainingSubsets = index.subsets.filter((s) => TRAINING_ROLES.has(s.role)).map((s) => s.name);
+  await writeJson(statsPath(paths.out), statsFromSums(trainingEntries, settings.n_mels, trainingSubsets));
+  const info: StoreInfo = {
+    version: STORE_VERSION,
+    settings,
+    settings_hash: hash,
+    frame_hop_sec: frameHopSec,
+    layout: data.layout,
+    root: data.root,
+    classes: index.classes,
+    subsets: index.subsets.map((s) => ({ name: s.name, role: s.role, clips: subsetCounts[s.name] ?? 0 })),
+  };
+  await writeJson(storeInfoPath(paths.out), info);
+  if (opts.fullConfig) await writeFileAtomic(join(paths.out, 'config.yaml'), configToYaml(opts.fullConfig));
+
+  const seconds = (Date.now() - startMs) / 1000;
+  return {
+    out: paths.out,
+    settings_hash: hash,
+    clips: computed + reused + failed,
+    computed,
+    reused,
+    failed: failed + missing.size,
+    problems: index.problems.length,
+    audio_hours: audioSec / 3600,
+    seconds,
+    clips_per_sec: seconds > 0 ? computed / seconds : 0,
+    subsets: subsetCounts,
+  };
+}
+
+function manifestClip(clip: ClipEntry, entry: JournalEntry): ManifestClip {
+  return {
+    name: clip.name,
+    npy: npyNameFromClip(clip.name),
+    frames: entry.frames,
+    duration_sec: entry.duration_sec,
+    source: clip.audioPath,
+    weak_labels: clip.weakLabels,
+    events: clip.events ? clip.events.map((e) => ({ onset: e.onsetSec, offset: e.offsetSec, label: e.label })) : null,
+  };
+}
+
+function reportProblems(problems: DataProblem[], log: Logger) {
+  const shown = 20;
+  for (const p of problems.slice(0, shown)) log.warn(`${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+  if (problems.length > shown) log.warn(`… and ${problems.length - shown} more metadata problems`);
+}
