@@ -1,0 +1,131 @@
+/**
+ * Checkpoint folders in the tfjs-node `file://` layout (model.json + weights.bin), plus what resuming needs:
+ * state.json (epoch, step, RNG state, best metric, optimizer weight specs), optimizer.bin, and the teacher model
+ * when mean teacher is on. Folders are written under a temporary name and renamed into place.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { DataError } from '../errors.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import type { RngState } from '../util/rng.ts';
+
+export interface TrainState {
+  /** Epochs fully completed. */
+  epoch: number;
+  /** Batches done inside the epoch in progress (0 at an epoch boundary). */
+  batch_in_epoch: number;
+  step: number;
+  rng: RngState;
+  best: { metric: string; value: number; epoch: number } | null;
+  optimizers: Record<string, tf.io.WeightsManifestEntry[]>;
+  /** Running sums of the epoch in progress, so an epoch resumed mid-way reports the same means. */
+  epoch_sums: Record<string, number>;
+  interrupted: boolean;
+}
+
+export interface PerClassParams {
+  pooling: string;
+  epoch: number;
+  [name: string]: unknown;
+}
+
+/** Writes a tfjs model as model.json + weights.bin into `dir`. */
+export async function saveModel(model: tfl.LayersModel, dir: string): Promise<void> {
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = artifacts.weightData as ArrayBuffer;
+      await writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(weightData));
+      const modelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: null,
+        weightsManifest: [{ paths: ['./weights.bin'], weights: artifacts.weightSpecs }],
+      };
+      await writeFileAtomic(join(dir, 'model.json'), JSON.stringify(modelJson));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+}
+
+/** Loads model.json + weights.bin from `dir` (custom layers must be registered first). */
+export async function loadModel(dir: string): Promise<tfl.LayersModel> {
+  const modelFile = join(dir, 'model.json');
+  if (!existsSync(modelFile)) throw new DataError(modelFile, 'no model here (expected model.json + weights.bin)');
+  const json = JSON.parse(await readFile(modelFile, 'utf8'));
+  const manifest = json.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  const buffers = await Promise.all(manifest.flatMap((g) => g.paths.map((p) => readFile(join(dir, p)))));
+  const total = Buffer.concat(buffers.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
+  const weightData = total.buffer.slice(total.byteOffset, total.byteOffset + total.byteLength);
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: manifest.flatMap((g) => g.weights), weightData, format: json.format }),
+  );
+}
+
+export async function encodeOptimizer(optimizer: tf.Optimizer): Promise<{ data: Uint8Array; specs: tf.io.WeightsManifestEntry[] }> {
+  const named = await optimizer.getWeights();
+  const { data, specs } = await tf.io.encodeWeights(named);
+  return { data: new Uint8Array(data as ArrayBuffer), specs };
+}
+
+export async function restoreOptimizer(optimizer: tf.Optimizer, bytes: Uint8Array, specs: tf.io.WeightsManifestEntry[]) {
+  if (!specs.length) return;
+  const buffer = bytes.slice().buffer as ArrayBuffer;
+  const decoded = tf.io.decodeWeights(buffer, specs);
+  await optimizer.setWeights(specs.map((s) => ({ name: s.name, tensor: decoded[s.name] })));
+}
+
+export interface CheckpointContent {
+  model: tfl.LayersModel;
+  teacher: tfl.LayersModel | null;
+  optimizers: Record<string, tf.Optimizer>;
+  state: Omit<TrainState, 'optimizers'>;
+  perClass: PerClassParams | null;
+}
+
+/** Writes a whole checkpoint folder atomically (temporary folder, then rename over the old one). */
+export async function writeCheckpoint(dir: string, content: CheckpointContent): Promise<void> {
+  const temp = `${dir}.${randomBytes(4).toString('hex')}.tmp`;
+  await mkdir(temp, { recursive: true });
+  await saveModel(content.model, temp);
+  if (content.teacher) await saveModel(content.teacher, join(temp, 'teacher'));
+  const optimizerSpecs: TrainState['optimizers'] = {};
+  for (const [name, optimizer] of Object.entries(content.optimizers)) {
+    const { data, specs } = await encodeOptimizer(optimizer);
+    optimizerSpecs[name] = specs;
+    await writeFileAtomic(join(temp, `optimizer-${name}.bin`), data);
+  }
+  const state: TrainState = { ...content.state, optimizers: optimizerSpecs };
+  await writeFileAtomic(join(temp, 'state.json'), `${JSON.stringify(state, null, 1)}\n`);
+  if (content.perClass) await writeFileAtomic(join(temp, 'n_c.json'), `${JSON.stringify(content.perClass, null, 1)}\n`);
+  await replaceDir(temp, dir);
+}
+
+async function replaceDir(fresh: string, target: string) {
+  await mkdir(dirname(target), { recursive: true });
+  const old = `${target}.old`;
+  await rm(old, { recursive: true, force: true });
+  if (existsSync(target)) await rename(target, old);
+  await rename(fresh, target);
+  await rm(old, { recursive: true, force: true });
+}
+
+/** The folder to resume from: `dir`, or its `.old` twin when an earlier run stopped between the two renames. */
+export function findCheckpoint(dir: string): string | null {
+  if (existsSync(join(dir, 'state.json'))) return dir;
+  if (existsSync(join(`${dir}.old`, 'state.json'))) return `${dir}.old`;
+  return null;
+}
+
+export function readState(dir: string): TrainState {
+  const file = join(dir, 'state.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as TrainState;
+  } catch (err) {
+    throw new DataError(file, `unreadable training state: ${(err as Error).message}`);
+  }
+}
