@@ -24,7 +24,7 @@ export function maskedMse(a: tf.Tensor, b: tf.Tensor, mask: tf.Tensor1D): tf.Sca
 
 function maskedMean(elements: tf.Tensor, mask: tf.Tensor1D): tf.Scalar {
   const perRowCount = elements.size / elements.shape[0];
-  const perRow = tf.sum(elements.reshape([elements.shape[0], -1]), 1); // [B]
+  const perRow = tf.sum(tf.reshape(elements, [elements.shape[0], -1]), 1); // [B]
   const rows = tf.sum(mask);
   return tf.div(tf.sum(tf.mul(perRow, mask)), tf.mul(tf.maximum(rows, 1), perRowCount)) as tf.Scalar;
 }
