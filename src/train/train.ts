@@ -1,0 +1,341 @@
+/**
+ * The `train` stage: a CRNN with the configured pooling head trained on clip-level labels (plus frame-level labels
+ * and a mean-teacher consistency term when the data has them), validated each epoch, checkpointed, resumable.
+ */
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { parse as yamlParse } from 'yaml';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { configToYaml, featureSettingsHash } from '../config/load.ts';
+import type { SedConfig } from '../config/types.ts';
+import { ConfigError, DataError } from '../errors.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { selectBackend } from '../backend/select.ts';
+import { buildCrnn, timePoolingFactor } from '../model/crnn.ts';
+import type { Logger } from '../util/log.ts';
+import { createProgress } from '../util/progress.ts';
+import { Rng, withMathRandom } from '../util/rng.ts';
+import { findCheckpoint, loadModel, readState, restoreOptimizer, writeCheckpoint, type TrainState } from './checkpoint.ts';
+import { checkClasses, clipsOfRoles, loadBatch, openFeatureSource, type Batch, type BatchShape } from './data.ts';
+import { maskedBce, maskedMse, sigmoidRampup } from './losses.ts';
+import { findPoolingHead, type PoolingHead } from './pooling-hooks.ts';
+import { predictClips, validationMetrics, type ValidationMetrics } from './validate.ts';
+
+export interface TrainPaths {
+  features: string;
+  out: string;
+}
+
+export interface TrainOptions {
+  resume?: boolean;
+  /** Aborting finishes the current step, writes a checkpoint and returns. */
+  signal?: AbortSignal;
+}
+
+export interface TrainSummary {
+  out: string;
+  backend: string;
+  pooling: string;
+  epochs: number;
+  steps: number;
+  best_epoch: number | null;
+  select_metric: string;
+  best_value: number | null;
+  seconds: number;
+  seconds_per_epoch: number;
+  per_class: Record<string, number> | null;
+  interrupted: boolean;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  step: number;
+  seconds: number;
+  train: Record<string, number>;
+  val: ValidationMetrics;
+  per_class: { name: string; values: Record<string, number> } | null;
+}
+
+const TRAIN_ROLES = ['train_weak', 'train_strong'];
+const VALIDATION_ROLES = ['validation', 'test'];
+const HIGHER_IS_BETTER: Record<string, boolean> = { val_loss: false, clip_f1_macro: true, event_f1_macro: true };
+
+export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger, opts: TrainOptions = {}): Promise<TrainSummary> {
+  const startMs = Date.now();
+  const backend = await selectBackend(config.train.backend);
+  log.info({ backend: backend.backend }, `backend: ${backend.reason}`);
+
+  const source = openFeatureSource(paths.features);
+  checkClasses(source, config.data.classes);
+  const hash = featureSettingsHash(config.features);
+  if (hash !== source.info.settings_hash)
+    throw new ConfigError('features', `the config's feature settings (hash ${hash}) differ from those of the store in ${paths.features} (${source.info.settings_hash}); re-run \`sed features\` with this config`);
+  const mt = config.train.mean_teacher;
+  const trainRefs = clipsOfRoles(source, mt.enabled ? [...TRAIN_ROLES, 'train_unlabeled'] : TRAIN_ROLES);
+  const valRefs = clipsOfRoles(source, VALIDATION_ROLES);
+  if (!trainRefs.length) throw new DataError(paths.features, 'no training clips in this feature store');
+  const classes = source.classes;
+
+  const timePool = timePoolingFactor(config.net);
+  const shape: BatchShape = {
+    frames: source.frames,
+    nMels: source.nMels,
+    outFrames: Math.floor(source.frames / timePool),
+    outFrameSec: source.info.frame_hop_sec * timePool,
+  };
+
+  const checkpointDir = join(paths.out, 'checkpoints', 'last');
+  const resumeFrom = opts.resume ? findCheckpoint(checkpointDir) : null;
+  if (opts.resume && !resumeFrom) throw new DataError(checkpointDir, 'nothing to resume: no checkpoint here');
+  if (!opts.resume && existsSync(join(paths.out, 'metrics.jsonl')))
+    throw new DataError(paths.out, 'already holds a run: pass --resume to continue it, or choose another --out');
+  if (resumeFrom) checkSameConfig(paths.out, config);
+
+  let state: Omit<TrainState, 'optimizers'>;
+  let model: tfl.LayersModel;
+  let teacher: tfl.LayersModel | null = null;
+  const mainOptimizer = tf.train.adam(config.train.lr);
+  const poolingOptimizer = tf.train.adam(config.pooling.lr ?? config.train.lr);
+  const build = () => buildCrnn({ net: config.net, pooling: config.pooling, nMels: source.nMels, nClasses: classes.length, frames: source.frames });
+  if (resumeFrom) {
+    const saved = readState(resumeFrom);
+    model = await loadModel(resumeFrom);
+    if (mt.enabled) teacher = await loadModel(join(resumeFrom, 'teacher'));
+    for (const [name, optimizer] of [['main', mainOptimizer], ['pooling', poolingOptimizer]] as const) {
+      const specs = saved.optimizers[name] ?? [];
+      if (specs.length) await restoreOptimizer(optimizer, new Uint8Array(readFileSync(join(resumeFrom, `optimizer-${name}.bin`))), specs);
+    }
+    state = { ...saved, interrupted: false };
+    await truncateMetrics(paths.out, state.epoch);
+    log.info({ epoch: state.epoch, batch: state.batch_in_epoch, step: state.step }, `resuming from ${resumeFrom}`);
+  } else {
+    const rng = new Rng(config.train.seed);
+    model = await withMathRandom(rng, async () => build());
+    if (mt.enabled) {
+      const fresh = build();
+      fresh.setWeights(model.getWeights());
+      teacher = fresh;
+    }
+    state = { epoch: 0, batch_in_epoch: 0, step: 0, rng: rng.state(), best: null, epoch_sums: {}, interrupted: false };
+    await writeFileAtomic(join(paths.out, 'config.yaml'), configToYaml(config));
+  }
+  const head = findPoolingHead(model);
+  const poolingVars = new Set((head?.trainableWeights ?? []).map((w) => (w.read() as tf.Variable).name));
+  const allVars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const rng = new Rng(state.rng);
+  const batchSize = config.train.batch_size;
+  const stepsPerEpoch = Math.ceil(trainRefs.length / batchSize);
+  log.info({ train_clips: trainRefs.length, validation_clips: valRefs.length, steps_per_epoch: stepsPerEpoch, params: model.countParams() }, `training ${config.pooling.head} pooling`);
+
+  const epochSeconds: number[] = [];
+  let interrupted = false;
+  await withMathRandom(rng, async () => {
+    for (let epoch = state.epoch; epoch < config.train.epochs && !interrupted; epoch++) {
+      const epochStart = Date.now();
+      const order = new Rng(config.train.seed * 1_000_003 + epoch).shuffle([...trainRefs]);
+      const poolingFrozen = epoch < config.pooling.warmup_epochs;
+      const vars = poolingFrozen ? allVars.filter((v) => !poolingVars.has(v.name)) : allVars;
+      const sums = state.batch_in_epoch ? state.epoch_sums : {};
+      const progress = createProgress(`epoch ${epoch + 1}/${config.train.epochs}`, stepsPerEpoch, log, { every: config.train.log_every });
+      if (state.batch_in_epoch) progress.tick(state.batch_in_epoch);
+      for (let b = state.batch_in_epoch; b < stepsPerEpoch; b++) {
+        const batch = loadBatch(source, order.slice(b * batchSize, (b + 1) * batchSize), shape);
+        const consistencyWeight = mt.enabled ? mt.consistency_weight * sigmoidRampup(epoch + b / stepsPerEpoch, mt.rampup_epochs) : 0;
+        const terms = trainStep(model, teacher, head, batch, shape, vars, poolingVars, {
+          main: mainOptimizer,
+          pooling: poolingOptimizer,
+          lambda: poolingFrozen ? 0 : config.pooling.lambda,
+          strongWeight: config.train.strong_weight,
+          consistencyWeight,
+        });
+        if (!poolingFrozen) head?.projectParameters?.();
+        if (teacher) emaUpdate(teacher, model, mt.ema_decay);
+        for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
+        sums.batches = (sums.batches ?? 0) + 1;
+        state.step++;
+        progress.tick(1, `loss ${terms.loss.toFixed(4)}`);
+        if (opts.signal?.aborted && b + 1 < stepsPerEpoch) {
+          interrupted = true;
+          state = { ...state, epoch, batch_in_epoch: b + 1, epoch_sums: sums, rng: rng.state(), interrupted: true };
+          break;
+        }
+      }
+      progress.done();
+      if (interrupted) break;
+
+      const train = Object.fromEntries(Object.entries(sums).filter(([k]) => k !== 'batches').map(([k, v]) => [k, v / sums.batches]));
+      const val = valRefs.length
+        ? validationMetrics(predictClips(model, source, valRefs, shape, batchSize), classes, config, shape.outFrameSec)
+        : { loss: NaN, clip_f1_macro: NaN, event_f1_macro: null };
+      const perClass = head?.perClassParameters() ?? null;
+      const seconds = (Date.now() - epochStart) / 1000;
+      epochSeconds.push(seconds);
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        step: state.step,
+        seconds,
+        train,
+        val,
+        per_class: perClass ? { name: perClass.name, values: Object.fromEntries(classes.map((c, i) => [c, perClass.values[i]])) } : null,
+      };
+      await appendFile(join(paths.out, 'metrics.jsonl'), `${JSON.stringify(record)}\n`);
+      const metricValue = config.train.select_metric === 'val_loss' ? val.loss : (val[config.train.select_metric] ?? NaN);
+      const improved = Number.isFinite(metricValue) && (!state.best || (HIGHER_IS_BETTER[config.train.select_metric] ? metricValue > state.best.value : metricValue < state.best.value));
+      if (improved) state.best = { metric: config.train.select_metric, value: metricValue, epoch: epoch + 1 };
+      state = { ...state, epoch: epoch + 1, batch_in_epoch: 0, epoch_sums: {}, rng: rng.state() };
+      log.info(
+        { loss: round(train.loss), val_loss: round(val.loss), clip_f1: round(val.clip_f1_macro), event_f1: val.event_f1_macro === null ? null : round(val.event_f1_macro), seconds: round(seconds, 1), ...(perClass ? { [perClass.name]: perClass.values.map((v) => round(v, 3)) } : {}) },
+        `epoch ${epoch + 1}/${config.train.epochs}${improved ? ' (best)' : ''}`,
+      );
+      const content = { model, teacher, optimizers: { main: mainOptimizer, pooling: poolingOptimizer }, state, perClass: perClassJson(config, epoch + 1, classes, perClass) };
+      await writeCheckpoint(checkpointDir, content);
+      if (config.train.keep_all_checkpoints) await writeCheckpoint(join(paths.out, 'checkpoints', `epoch-${String(epoch + 1).padStart(3, '0')}`), content);
+      if (improved) await writeCheckpoint(join(paths.out, 'best'), content);
+    }
+  });
+  if (interrupted) {
+    const perClass = head?.perClassParameters() ?? null;
+    await writeCheckpoint(checkpointDir, { model, teacher, optimizers: { main: mainOptimizer, pooling: poolingOptimizer }, state, perClass: perClassJson(config, state.epoch, classes, perClass) });
+    log.warn({ epoch: state.epoch, batch: state.batch_in_epoch }, `interrupted: checkpoint written to ${checkpointDir}; continue with --resume`);
+  }
+  const finalParams = head?.perClassParameters() ?? null;
+  const finalJson = perClassJson(config, state.epoch, classes, finalParams);
+  if (finalJson && !interrupted) await writeFileAtomic(join(paths.out, 'n_c.json'), `${JSON.stringify(finalJson, null, 1)}\n`);
+  const seconds = (Date.now() - startMs) / 1000;
+  const summary: TrainSummary = {
+    out: paths.out,
+    backend: backend.backend,
+    pooling: config.pooling.head,
+    epochs: state.epoch,
+    steps: state.step,
+    best_epoch: state.best?.epoch ?? null,
+    select_metric: config.train.select_metric,
+    best_value: state.best?.value ?? null,
+    seconds,
+    seconds_per_epoch: epochSeconds.length ? epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length : 0,
+    per_class: finalParams ? Object.fromEntries(classes.map((c, i) => [c, finalParams.values[i]])) : null,
+    interrupted,
+  };
+  if (!interrupted) await writeFileAtomic(join(paths.out, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
+  model.dispose();
+  teacher?.dispose();
+  return summary;
+}
+
+interface StepSettings {
+  main: tf.Optimizer;
+  pooling: tf.Optimizer;
+  lambda: number;
+  strongWeight: number;
+  consistencyWeight: number;
+}
+
+/** One optimiser step; returns the loss terms as numbers. */
+function trainStep(
+  model: tfl.LayersModel,
+  teacher: tfl.LayersModel | null,
+  head: PoolingHead | null,
+  batch: Batch,
+  shape: BatchShape,
+  vars: tf.Variable[],
+  poolingVars: Set<string>,
+  s: StepSettings,
+): Record<string, number> {
+  const nClasses = batch.yWeak.length / batch.size;
+  return tf.tidy(() => {
+    const x = tf.tensor3d(batch.x, [batch.size, shape.frames, shape.nMels]);
+    const yWeak = tf.tensor2d(batch.yWeak, [batch.size, nClasses]);
+    const yStrong = tf.tensor3d(batch.yStrong, [batch.size, shape.outFrames, nClasses]);
+    const weakMask = tf.tensor1d(batch.weakMask);
+    const strongMask = tf.tensor1d(batch.strongMask);
+    const allMask = tf.onesLike(weakMask) as tf.Tensor1D;
+    const teacherOut = teacher && s.consistencyWeight > 0 ? (teacher.apply(x, { training: true }) as tf.Tensor[]) : null;
+    const parts: Record<string, tf.Scalar> = {};
+    const { value, grads } = tf.variableGrads(() => {
+      const [frameProb, clipProb] = model.apply(x, { training: true }) as tf.Tensor[];
+      parts.clip_bce = maskedBce(yWeak, clipProb, weakMask);
+      let loss: tf.Scalar = parts.clip_bce;
+      if (batch.strongMask.some((m) => m > 0)) {
+        parts.frame_bce = maskedBce(yStrong, frameProb, strongMask);
+        loss = tf.add(loss, tf.mul(parts.frame_bce, s.strongWeight));
+      }
+      if (teacherOut) {
+        parts.consistency = tf.add(maskedMse(clipProb, teacherOut[1], allMask), maskedMse(frameProb, teacherOut[0], allMask));
+        loss = tf.add(loss, tf.mul(parts.consistency, s.consistencyWeight));
+      }
+      const reg = s.lambda > 0 ? head?.regularizationLoss?.(s.lambda) : null;
+      if (reg) {
+        parts.regularization = reg;
+        loss = tf.add(loss, reg);
+      }
+      return loss;
+    }, vars);
+    const mainGrads: tf.NamedTensorMap = {};
+    const poolingGrads: tf.NamedTensorMap = {};
+    for (const [name, g] of Object.entries(grads)) (poolingVars.has(name) ? poolingGrads : mainGrads)[name] = g;
+    s.main.applyGradients(mainGrads);
+    if (Object.keys(poolingGrads).length) s.pooling.applyGradients(poolingGrads);
+    const out: Record<string, number> = { loss: value.dataSync()[0] };
+    for (const [k, t] of Object.entries(parts)) out[k] = t.dataSync()[0];
+    return out;
+  });
+}
+
+/** teacher ← decay · teacher + (1 − decay) · student, over every weight (batch-norm statistics included). */
+function emaUpdate(teacher: tfl.LayersModel, student: tfl.LayersModel, decay: number) {
+  tf.tidy(() => {
+    const t = teacher.weights;
+    const s = student.weights;
+    t.forEach((w, i) => w.write(tf.add(tf.mul(w.read(), decay), tf.mul(s[i].read(), 1 - decay))));
+  });
+}
+
+function perClassJson(config: SedConfig, epoch: number, classes: string[], params: { name: string; values: number[] } | null) {
+  if (!params) return null;
+  return { pooling: config.pooling.head, epoch, [params.name]: Object.fromEntries(classes.map((c, i) => [c, params.values[i]])) } as {
+    pooling: string;
+    epoch: number;
+    [k: string]: unknown;
+  };
+}
+
+/** Drops metrics lines of epochs after the checkpoint, so a resumed run's metrics.jsonl equals an uninterrupted one. */
+async function truncateMetrics(out: string, epochsDone: number) {
+  const file = join(out, 'metrics.jsonl');
+  if (!existsSync(file)) return;
+  const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim());
+  const kept = lines.filter((l) => {
+    try {
+      return JSON.parse(l).epoch <= epochsDone;
+    } catch {
+      return false;
+    }
+  });
+  await writeFile(file, kept.map((l) => `${l}\n`).join(''));
+}
+
+/** Resuming with other settings would silently make a different run: compare with the run's config.yaml. */
+function checkSameConfig(out: string, config: SedConfig) {
+  const file = join(out, 'config.yaml');
+  if (!existsSync(file)) return;
+  const saved = configToYaml({ ...config });
+  const text = readFileSync(file, 'utf8');
+  if (text === saved) return;
+  const mismatch = firstDifference(yamlParse(text), JSON.parse(JSON.stringify(config)), '');
+  if (mismatch && mismatch !== 'train.epochs') throw new ConfigError(mismatch, `differs from the run's ${file}: resume with the same config (only train.epochs may grow)`);
+}
+
+
+function firstDifference(a: unknown, b: unknown, path: string): string | null {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return JSON.stringify(a) === JSON.stringify(b) ? null : path || '(top level)';
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+    if (d) return d;
+  }
+  return null;
+}
+
+const round = (x: number, digits = 4) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
