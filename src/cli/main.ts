@@ -4,6 +4,7 @@ import { SedError } from '../errors.ts';
 import { logFormatOption, type CliContext, type CliIo } from './context.ts';
 import { registerFeatures } from './commands/features.ts';
 import { registerSynth } from './commands/synth.ts';
+import { registerTrain } from './commands/train.ts';
 
 /** Exit codes scripts can rely on: 0 ok, 1 finished with failures (some clips/files), 2 bad usage or config, 70 bug. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 70 } as const;
@@ -18,7 +19,7 @@ export function buildProgram(ctx: Omit<CliContext, 'program'>): CliContext {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   const full: CliContext = { ...ctx, program };
-  for (const register of [registerSynth, registerFeatures]) {
+  for (const register of [registerSynth, registerFeatures, registerTrain]) {
     register(full).exitOverride().configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
   }
   return full;

@@ -1,0 +1,36 @@
+import { Option } from 'commander';
+import { runTrain } from '../../train/train.ts';
+import { loggerFor, parseIntArg, printSummary, resolveCommandConfig, withConfigOptions, type CliContext } from '../context.ts';
+
+export function registerTrain(ctx: CliContext) {
+  return withConfigOptions(
+    ctx.program
+      .command('train')
+      .description('train a CRNN with the chosen pooling head on a feature store; writes checkpoints, metrics.jsonl and n_c.json')
+      .option('--features <dir>', 'feature store made by `sed features`', 'features/synth2019')
+      .requiredOption('--out <dir>', 'run folder')
+      .addOption(new Option('--pooling <head>', 'pooling head (config pooling.head)').choices(['max', 'average', 'linear_softmax', 'exp_softmax', 'attention', 'auto_pool', 'power']))
+      .addOption(new Option('--backend <name>', 'compute backend (config train.backend)').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
+      .option('--epochs <n>', 'epochs (config train.epochs)', parseIntArg('--epochs'))
+      .option('--seed <n>', 'random seed (config train.seed)', parseIntArg('--seed'))
+      .option('--resume', 'continue the run in --out from its last checkpoint')
+      .option('--json', 'print the summary as JSON on stdout'),
+  ).action(async (opts) => {
+    const log = loggerFor(ctx.program, ctx.io);
+    const config = resolveCommandConfig(opts, { pooling: 'pooling.head', backend: 'train.backend', epochs: 'train.epochs', seed: 'train.seed' });
+    const controller = new AbortController();
+    const onSigint = () => {
+      if (controller.signal.aborted) process.exit(130); // a second Ctrl-C stops at once
+      log.warn('interrupt: finishing the current step and writing a checkpoint (Ctrl-C again to stop now)');
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const summary = await runTrain(config, { features: opts.features, out: opts.out }, log, { resume: opts.resume, signal: controller.signal });
+      printSummary(ctx, summary.interrupted ? 'train interrupted' : 'train done', summary, opts.json);
+      if (summary.interrupted) ctx.exitCode = 130;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  });
+}
