@@ -1,0 +1,108 @@
+/**
+ * Each kernel we register on the wasm backend against the cpu backend's own implementation of the same kernel
+ * (tfjs-backend-cpu is the reference), on random shapes, strides and paddings, float32, relative error ≤ 1e-4.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-layers' node bundle registers every gradient in the (global) gradient registry; tf.grads needs them.
+import '@tensorflow/tfjs-layers';
+import { selectBackend } from '../src/backend/select.ts';
+import { WASM_TRAINING_KERNELS } from '../src/backend/wasm-kernels/register.ts';
+
+/** Small deterministic PRNG (mulberry32) so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const randInt = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+const randArray = (r: () => number, n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
+
+/** max |a − b| / max |b|: one scale for the whole tensor, so near-zero entries do not dominate. */
+function relError(a: Float32Array, b: Float32Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
+  }
+  return den === 0 ? num : num / den;
+}
+
+async function runOn(backend: string, f: () => tf.Tensor): Promise<Float32Array> {
+  await tf.setBackend(backend);
+  const t = f();
+  const v = (await t.data()) as Float32Array;
+  t.dispose();
+  return v;
+}
+
+test('the wasm backend loads with our kernels registered', async () => {
+  const choice = await selectBackend('wasm');
+  assert.equal(choice.backend, 'wasm');
+  for (const name of WASM_TRAINING_KERNELS) assert.ok(tf.getKernel(name, 'wasm'), name);
+});
+
+test('Conv2DBackpropFilter on wasm equals cpu on random shapes, strides and paddings', async () => {
+  await selectBackend('wasm');
+  const r = rng(1234);
+  let cases = 0;
+  for (let trial = 0; cases < 40; trial++) {
+    const b = randInt(r, 1, 3);
+    const h = randInt(r, 1, 13);
+    const w = randInt(r, 1, 13);
+    const cin = randInt(r, 1, 5);
+    const cout = randInt(r, 1, 6);
+    const kh = randInt(r, 1, 5);
+    const kw = randInt(r, 1, 5);
+    const sh = randInt(r, 1, 3);
+    const sw = randInt(r, 1, 3);
+    const pad = r() < 0.5 ? 'same' : 'valid';
+    if (pad === 'valid' && (kh > h || kw > w)) continue;
+    const outH = pad === 'same' ? Math.ceil(h / sh) : Math.floor((h - kh) / sh) + 1;
+    const outW = pad === 'same' ? Math.ceil(w / sw) : Math.floor((w - kw) / sw) + 1;
+    const xData = randArray(r, b * h * w * cin);
+    const dyData = randArray(r, b * outH * outW * cout);
+    const attrs = { strides: [sh, sw], pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [kh, kw, cin, cout] };
+    const kernel = () =>
+      tf.engine().runKernel(
+        tf.Conv2DBackpropFilter,
+        { x: tf.tensor4d(xData, [b, h, w, cin]), dy: tf.tensor4d(dyData, [b, outH, outW, cout]) },
+        attrs as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor;
+    const want = await runOn('cpu', () => tf.tidy(kernel));
+    const got = await runOn('wasm', () => tf.tidy(kernel));
+    assert.equal(got.length, kh * kw * cin * cout);
+    const err = relError(got, want);
+    assert.ok(err <= 1e-4, `case ${JSON.stringify({ b, h, w, cin, cout, kh, kw, sh, sw, pad })}: rel err ${err}`);
+    cases++;
+  }
+});
+
+test('conv2d gradient w.r.t. the filter through tf.grads on wasm equals cpu, without leaking', async () => {
+  await selectBackend('wasm');
+  const r = rng(99);
+  const xData = randArray(r, 2 * 9 * 7 * 3);
+  const fData = randArray(r, 3 * 3 * 3 * 4);
+  const grads = () =>
+    tf.tidy(() => {
+      const x = tf.tensor4d(xData, [2, 9, 7, 3]);
+      const f = tf.tensor4d(fData, [3, 3, 3, 4]);
+      const [, df] = tf.grads((a: tf.Tensor, k: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, [2, 1], 'same'))),
+      )([x, f]);
+      return df!;
+    });
+  const want = await runOn('cpu', grads);
+  await tf.setBackend('wasm');
+  const before = tf.memory().numTensors;
+  const got = await runOn('wasm', grads);
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(relError(got, want) <= 1e-4);
+});
