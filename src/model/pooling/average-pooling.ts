@@ -1,0 +1,14 @@
+/** Average pooling: y_c = mean_t y_tc. Every frame gets the same gradient, so it tends to over-estimate length. */
+import * as tf from '@tensorflow/tfjs-core';
+import { PoolingHead, type PoolingHeadArgs } from './pooling-head.ts';
+
+export class AveragePooling extends PoolingHead {
+  static className = 'SedAveragePooling';
+  constructor(args: PoolingHeadArgs) {
+    super(args);
+  }
+  protected pool(frameProb: tf.Tensor3D): tf.Tensor2D {
+    return tf.mean(frameProb, 1);
+  }
+}
+tf.serialization.registerClass(AveragePooling);

@@ -1,0 +1,14 @@
+/** Exponential softmax pooling: y_c = Σ_t y_tc·e^{y_tc} / Σ_t e^{y_tc}. */
+import * as tf from '@tensorflow/tfjs-core';
+import { PoolingHead, softmaxOverFrames, weightedSumOverFrames, type PoolingHeadArgs } from './pooling-head.ts';
+
+export class ExpSoftmaxPooling extends PoolingHead {
+  static className = 'SedExpSoftmaxPooling';
+  constructor(args: PoolingHeadArgs) {
+    super(args);
+  }
+  protected pool(frameProb: tf.Tensor3D): tf.Tensor2D {
+    return weightedSumOverFrames(softmaxOverFrames(frameProb), frameProb);
+  }
+}
+tf.serialization.registerClass(ExpSoftmaxPooling);

@@ -1,0 +1,14 @@
+/** Max pooling: y_c = max_t y_tc. Only the loudest frame gets gradient, so it tends to under-estimate event length. */
+import * as tf from '@tensorflow/tfjs-core';
+import { PoolingHead, type PoolingHeadArgs } from './pooling-head.ts';
+
+export class MaxPooling extends PoolingHead {
+  static className = 'SedMaxPooling';
+  constructor(args: PoolingHeadArgs) {
+    super(args);
+  }
+  protected pool(frameProb: tf.Tensor3D): tf.Tensor2D {
+    return tf.max(frameProb, 1);
+  }
+}
+tf.serialization.registerClass(MaxPooling);
