@@ -1,0 +1,33 @@
+/** Audio file → mono samples at the target rate: read, decode, average channels, resample. */
+import { readFile } from 'node:fs/promises';
+import { DataError } from '../errors.ts';
+import { decodeWav } from './wav-decode.ts';
+import { getResampler } from './resample.ts';
+import { monoFromWaveform } from './waveform.ts';
+
+export interface LoadedAudio {
+  samples: Float32Array; // mono, at the target rate
+  sourceRateHz: number;
+  /** Of the source audio: frames / source rate. */
+  durationSec: number;
+  /** Non-fatal decoding problems (e.g. a truncated data chunk that was decoded as far as it goes). */
+  warnings: string[];
+}
+
+/** Reads a WAV file; every failure (missing file, bad format) is a DataError naming `path`. */
+export async function loadAudio(path: string, targetHz: number): Promise<LoadedAudio> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new DataError(path, `cannot read audio file: ${(err as Error).message}`);
+  }
+  const wave = decodeWav(bytes, path);
+  const mono = monoFromWaveform(wave);
+  return {
+    samples: getResampler(wave.sampleRateHz, targetHz).process(mono),
+    sourceRateHz: wave.sampleRateHz,
+    durationSec: mono.length / wave.sampleRateHz,
+    warnings: wave.warnings,
+  };
+}
