@@ -18,7 +18,8 @@ export interface LoadedAudio {
 export async function loadAudio(path: string, targetHz: number): Promise<LoadedAudio> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    const buffer = await readFile(path);
+    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (err) {
     throw new DataError(path, `cannot read audio file: ${(err as Error).message}`);
   }
