@@ -48,6 +48,28 @@ test('RealFft equals the naive DFT on random input for N = 2..4096 (both odd and
   }
 });
 
+test('forwardPower equals |naive DFT|² and applies offset and window like forward', () => {
+  for (const n of [2, 4, 8, 64, 512, 2048]) {
+    const rand = seeded(100 + n);
+    const signal = Float64Array.from({ length: n + 7 }, rand);
+    const window = Float64Array.from({ length: n }, rand);
+    // reference input: samples 7.. of the signal times the window, transformed by the definition
+    const x = Float64Array.from({ length: n }, (_, i) => signal[7 + i] * window[i]);
+    const ref = naiveDft(x);
+    const fft = new RealFft(n);
+    const power = new Float64Array(fft.bins);
+    fft.forwardPower(signal, power, 7, window);
+    const re = new Float64Array(fft.bins);
+    const im = new Float64Array(fft.bins);
+    fft.forward(signal, re, im, 7, window);
+    for (let k = 0; k <= n / 2; k++) {
+      const want = ref.re[k] ** 2 + ref.im[k] ** 2;
+      assert.ok(Math.abs(power[k] - want) < 1e-9 * n * (1 + want), `N=${n} power[${k}] = ${power[k]}, want ${want}`);
+      assert.ok(Math.abs(re[k] - ref.re[k]) < 1e-9 * n && Math.abs(im[k] - ref.im[k]) < 1e-9 * n, `N=${n} bin ${k}`);
+    }
+  }
+});
+
 test('RealFft of a cosine at bin 5 is N/2 at bins 5 only (closed form)', () => {
   const n = 64;
   const x = Float64Array.from({ length: n }, (_, t) => Math.cos((2 * Math.PI * 5 * t) / n));

@@ -24,6 +24,7 @@ export class RealFft {
   private readonly tw4: Float64Array; // per radix-4 pass of length L, for j < L/4: cos, sin of 2πj/L, 4πj/L, 6πj/L
   private readonly cosN: Float64Array; // [M/2 + 1] cos(2πk/N), split-step twiddles
   private readonly sinN: Float64Array; // [M/2 + 1] sin(2πk/N)
+  private readonly ones: Float64Array; // [N] the window used when none is given
   private readonly zr: Float64Array; // [M] work buffer, real part
   private readonly zi: Float64Array; // [M] work buffer, imaginary part
 
@@ -59,6 +60,7 @@ export class RealFft {
       this.cosN[k] = Math.cos((2 * Math.PI * k) / size);
       this.sinN[k] = Math.sin((2 * Math.PI * k) / size);
     }
+    this.ones = new Float64Array(size).fill(1);
     this.zr = new Float64Array(m);
     this.zi = new Float64Array(m);
   }
@@ -78,22 +80,8 @@ export class RealFft {
     const m = this.half;
     const zr = this.zr;
     const zi = this.zi;
-    const rev = this.bitRev;
-    // z[n] = x[2n] + i·x[2n+1], stored in bit-reversed order for the in-place decimation-in-time passes.
-    if (window) {
-      for (let n = 0, i = offset; n < m; n++, i += 2) {
-        const r = rev[n];
-        zr[r] = input[i] * window[2 * n];
-        zi[r] = input[i + 1] * window[2 * n + 1];
-      }
-    } else {
-      for (let n = 0, i = offset; n < m; n++, i += 2) {
-        const r = rev[n];
-        zr[r] = input[i];
-        zi[r] = input[i + 1];
-      }
-    }
-    this.complexPasses();
+    this.loadFirstPass(input, offset, window ?? this.ones);
+    this.laterPasses();
 
     // Untangle: with E = DFT of even samples, O = DFT of odd samples (both length M),
     // E[k] = (Z[k] + conj Z[M−k]) / 2, O[k] = (Z[k] − conj Z[M−k]) / (2i), X[k] = E[k] + W^k·O[k],
@@ -127,52 +115,104 @@ export class RealFft {
   }
 
   /**
-   * In-place decimation-in-time passes over zr/zi (already in bit-reversed order): one radix-2 pass when
-   * log2(M) is odd, then radix-4 passes (three twiddle multiplies per four outputs instead of four, and
-   * half as many sweeps over the buffer as radix-2).
+   * |X[k]|² for k = 0..N/2 into `out` (length >= N/2 + 1), with the same input conventions as forward.
+   * Skips writing and re-reading the complex spectrum when only its power is needed.
    */
-  private complexPasses(): void {
+  forwardPower(input: Float64Array | Float32Array, out: Float64Array, offset = 0, window?: Float64Array): void {
+    const m = this.half;
+    this.loadFirstPass(input, offset, window ?? this.ones);
+    this.laterPasses();
+    const zr = this.zr;
+    const zi = this.zi;
+    const cosN = this.cosN;
+    const sinN = this.sinN;
+    out[0] = (zr[0] + zi[0]) ** 2;
+    out[m] = (zr[0] - zi[0]) ** 2;
+    // Same untangling as forward; |X[M−k]| = |E[k] − W^k·O[k]|.
+    for (let k = 1; k <= m / 2; k++) {
+      const j = m - k;
+      const er = 0.5 * (zr[k] + zr[j]);
+      const ei = 0.5 * (zi[k] - zi[j]);
+      const or = 0.5 * (zi[k] + zi[j]);
+      const oi = -0.5 * (zr[k] - zr[j]);
+      const c = cosN[k];
+      const s = sinN[k];
+      const tr = or * c + oi * s;
+      const ti = oi * c - or * s;
+      out[k] = (er + tr) * (er + tr) + (ei + ti) * (ei + ti);
+      out[j] = (er - tr) * (er - tr) + (ei - ti) * (ei - ti);
+    }
+  }
+
+  /**
+   * Gathers z[n] = x[2n]·w[2n] + i·x[2n+1]·w[2n+1] into bit-reversed order and runs the first
+   * decimation-in-time pass on the fly (radix-2 when log2(M) is odd, else a twiddle-free radix-4), which
+   * saves a sweep over the buffer. Position p holds z[rev[p]] because bit reversal is its own inverse.
+   */
+  private loadFirstPass(input: Float64Array | Float32Array, offset: number, window: Float64Array): void {
     const m = this.half;
     const zr = this.zr;
     const zi = this.zi;
-    let len: number;
-    if (this.oddStages) {
-      for (let i = 0; i + 1 < m; i += 2) {
-        const xr = zr[i + 1];
-        const xi = zi[i + 1];
-        zr[i + 1] = zr[i] - xr;
-        zi[i + 1] = zi[i] - xi;
-        zr[i] += xr;
-        zi[i] += xi;
+    const rev = this.bitRev;
+    if (this.oddStages || m < 4) {
+      for (let p = 0; p < m; p += 2) {
+        const e = 2 * rev[p];
+        const o = 2 * rev[p + 1 < m ? p + 1 : p];
+        const ar = input[offset + e] * window[e];
+        const ai = input[offset + e + 1] * window[e + 1];
+        if (m === 1) {
+          zr[0] = ar;
+          zi[0] = ai;
+          return;
+        }
+        const br = input[offset + o] * window[o];
+        const bi = input[offset + o + 1] * window[o + 1];
+        zr[p] = ar + br;
+        zi[p] = ai + bi;
+        zr[p + 1] = ar - br;
+        zi[p + 1] = ai - bi;
       }
-      len = 2;
-    } else if (m >= 4) {
-      // First radix-4 pass: every twiddle is 1 (j = 0 only), so no multiplies.
-      for (let i0 = 0; i0 < m; i0 += 4) {
-        const i1 = i0 + 1;
-        const i2 = i0 + 2;
-        const i3 = i0 + 3;
-        const t0r = zr[i0] + zr[i1];
-        const t0i = zi[i0] + zi[i1];
-        const t1r = zr[i0] - zr[i1];
-        const t1i = zi[i0] - zi[i1];
-        const t2r = zr[i2] + zr[i3];
-        const t2i = zi[i2] + zi[i3];
-        const t3r = zr[i2] - zr[i3];
-        const t3i = zi[i2] - zi[i3];
-        zr[i0] = t0r + t2r;
-        zi[i0] = t0i + t2i;
-        zr[i1] = t1r + t3i;
-        zi[i1] = t1i - t3r;
-        zr[i2] = t0r - t2r;
-        zi[i2] = t0i - t2i;
-        zr[i3] = t1r - t3i;
-        zi[i3] = t1i + t3r;
-      }
-      len = 4;
-    } else {
-      len = 1; // m = 1: nothing to do
+      return;
     }
+    for (let p = 0; p < m; p += 4) {
+      const e0 = 2 * rev[p];
+      const e1 = 2 * rev[p + 1];
+      const e2 = 2 * rev[p + 2];
+      const e3 = 2 * rev[p + 3];
+      const x0r = input[offset + e0] * window[e0];
+      const x0i = input[offset + e0 + 1] * window[e0 + 1];
+      const x1r = input[offset + e1] * window[e1];
+      const x1i = input[offset + e1 + 1] * window[e1 + 1];
+      const x2r = input[offset + e2] * window[e2];
+      const x2i = input[offset + e2 + 1] * window[e2 + 1];
+      const x3r = input[offset + e3] * window[e3];
+      const x3i = input[offset + e3 + 1] * window[e3 + 1];
+      // length-4 DFT of quarters (0, 1, 2, 3) = residues (0, 2, 1, 3); every twiddle is 1
+      const t0r = x0r + x1r;
+      const t0i = x0i + x1i;
+      const t1r = x0r - x1r;
+      const t1i = x0i - x1i;
+      const t2r = x2r + x3r;
+      const t2i = x2i + x3i;
+      const t3r = x2r - x3r;
+      const t3i = x2i - x3i;
+      zr[p] = t0r + t2r;
+      zi[p] = t0i + t2i;
+      zr[p + 1] = t1r + t3i;
+      zi[p + 1] = t1i - t3r;
+      zr[p + 2] = t0r - t2r;
+      zi[p + 2] = t0i - t2i;
+      zr[p + 3] = t1r - t3i;
+      zi[p + 3] = t1i + t3r;
+    }
+  }
+
+  /** The remaining radix-4 decimation-in-time passes over zr/zi, in place. */
+  private laterPasses(): void {
+    const m = this.half;
+    const zr = this.zr;
+    const zi = this.zi;
+    let len = this.oddStages || m < 4 ? 2 : 4; // block length the first pass left behind
     const tw = this.tw4;
     let twBase = 0;
     for (len <<= 2; len <= m; len <<= 2) {

@@ -41,8 +41,6 @@ export class LogMelExtractor {
   private readonly fft: RealFft;
   private readonly window: Float64Array; // [n_fft], zero outside the centred win_length span
   private readonly bank: SparseMelBank;
-  private readonly re: Float64Array; // [n_fft/2 + 1]
-  private readonly im: Float64Array; // [n_fft/2 + 1]
   private readonly spec: Float64Array; // [n_fft/2 + 1] |X| or |X|²
   private readonly mel: Float64Array; // [n_mels] one frame before the log
 
@@ -55,8 +53,6 @@ export class LogMelExtractor {
     this.window = paddedWindow(settings.window, settings.win_length, nFft, settings.periodic);
     const nFreqs = this.fft.bins;
     this.bank = sparseMelBank(melFilterBank(settings), nFreqs, settings.n_mels);
-    this.re = new Float64Array(nFreqs);
-    this.im = new Float64Array(nFreqs);
     this.spec = new Float64Array(nFreqs);
     this.mel = new Float64Array(settings.n_mels);
   }
@@ -81,7 +77,7 @@ export class LogMelExtractor {
     const x = padSignal(samples, pad, s.pad_mode);
     const nMels = this.nMels;
     const out = new Float32Array(frames * nMels);
-    const { window, re, im, spec, mel, fft } = this;
+    const { window, spec, mel, fft } = this;
     const nFreqs = fft.bins;
     const { start, length, offset, weights } = this.bank;
     const power2 = s.power === 2;
@@ -92,12 +88,8 @@ export class LogMelExtractor {
     let maxDb = -Infinity;
 
     for (let t = 0; t < frames; t++) {
-      fft.forward(x, re, im, t * s.hop_length, window);
-      if (power2) {
-        for (let k = 0; k < nFreqs; k++) spec[k] = re[k] * re[k] + im[k] * im[k];
-      } else {
-        for (let k = 0; k < nFreqs; k++) spec[k] = Math.sqrt(re[k] * re[k] + im[k] * im[k]);
-      }
+      fft.forwardPower(x, spec, t * s.hop_length, window);
+      if (!power2) for (let k = 0; k < nFreqs; k++) spec[k] = Math.sqrt(spec[k]);
       for (let m = 0; m < nMels; m++) {
         const k0 = start[m] - offset[m];
         let acc = 0;
