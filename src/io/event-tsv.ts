@@ -1,0 +1,225 @@
+/**
+ * DCASE label tables as tab-separated text.
+ *
+ * - strong: header `filename onset offset event_label` (any column order, extra columns ignored); a clip with no
+ *   event is a row with empty onset/offset/label (a row holding only the file name is read the same way, as pandas
+ *   reads it in the DCASE baselines);
+ * - weak: header `filename event_labels`, labels comma-joined, repeats dropped, empty = no label;
+ * - durations: header `filename duration` (seconds), what PSDS needs per clip.
+ *
+ * CRLF, a missing final newline, blank lines and a UTF-8 BOM are accepted. Anything else malformed throws
+ * DataError(file, detail, line) with the 1-based physical line, header = line 1.
+ */
+import { readFileSync } from 'node:fs';
+import { DataError } from '../errors.ts';
+import type { EventTable, SoundEvent } from '../data/events.ts';
+
+/** Per-clip label sets (weak labels or clip tags). `files` keeps first-appearance order. */
+export interface FileTags {
+  files: string[];
+  labels: Map<string, string[]>; // file → distinct labels, first-appearance order
+}
+
+export type LabelTable = { kind: 'strong'; table: EventTable } | { kind: 'weak'; tags: FileTags };
+
+interface Row {
+  line: number; // 1-based
+  fields: string[];
+}
+
+const STRONG_COLUMNS = ['filename', 'onset', 'offset', 'event_label'] as const;
+const WEAK_COLUMNS = ['filename', 'event_labels'] as const;
+const DURATION_COLUMNS = ['filename', 'duration'] as const;
+// A plain decimal or scientific number, as Python's float() reads DCASE tables; no nan/inf.
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function splitRows(text: string): { header: Row; rows: Row[] } | null {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const rows: Row[] = [];
+  lines.forEach((raw, i) => {
+    if (raw.trim() === '') return; // blank lines, including the one after a final newline
+    rows.push({ line: i + 1, fields: raw.split('\t') });
+  });
+  const header = rows.shift();
+  return header ? { header, rows } : null;
+}
+
+/** Column index of each required name, or a DataError naming what the header lacks. */
+function columnIndex<K extends string>(header: Row, required: readonly K[], file: string, what: string): Record<K, number> {
+  const names = header.fields.map((f) => f.trim());
+  const index = {} as Record<K, number>;
+  for (const name of required) {
+    const at = names.indexOf(name);
+    if (at < 0) {
+      throw new DataError(file, `${what} header must name the columns ${required.join(', ')} (tab-separated); got "${header.fields.join('\\t')}"`, header.line);
+    }
+    index[name] = at;
+  }
+  return index;
+}
+
+function parseSeconds(value: string, column: string, file: string, line: number): number {
+  const text = value.trim();
+  if (!NUMBER_RE.test(text)) throw new DataError(file, `${column} must be a number of seconds, got "${value}"`, line);
+  const sec = Number(text);
+  if (sec < 0) throw new DataError(file, `${column} must not be negative, got ${text}`, line);
+  return sec;
+}
+
+function headerKind(text: string): 'strong' | 'weak' | 'unknown' {
+  const parsed = splitRows(text);
+  if (!parsed) return 'unknown';
+  const names = parsed.header.fields.map((f) => f.trim());
+  if (STRONG_COLUMNS.every((c) => names.includes(c))) return 'strong';
+  if (WEAK_COLUMNS.every((c) => names.includes(c))) return 'weak';
+  return 'unknown';
+}
+
+/** Strong labels or detections → EventTable. `file` is only used in error messages. */
+export function parseEventTsv(text: string, file: string): EventTable {
+  const parsed = splitRows(text);
+  if (!parsed) throw new DataError(file, 'empty file: expected a header "filename\\tonset\\toffset\\tevent_label"', 1);
+  const col = columnIndex(parsed.header, STRONG_COLUMNS, file, 'event table');
+  const width = parsed.header.fields.length;
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const events: SoundEvent[] = [];
+  for (const { line, fields } of parsed.rows) {
+    if (fields.length !== width && !(fields.length === 1 && col.filename === 0)) {
+      throw new DataError(file, `expected ${width} tab-separated columns, got ${fields.length}`, line);
+    }
+    const name = (fields[col.filename] ?? '').trim();
+    if (name === '') throw new DataError(file, 'empty filename', line);
+    if (!seen.has(name)) {
+      seen.add(name);
+      files.push(name);
+    }
+    const onset = (fields[col.onset] ?? '').trim();
+    const offset = (fields[col.offset] ?? '').trim();
+    const label = (fields[col.event_label] ?? '').trim();
+    if (onset === '' && offset === '' && label === '') continue; // a clip with no event
+    if (onset === '' || offset === '' || label === '') {
+      throw new DataError(file, 'onset, offset and event_label must be all given or all empty', line);
+    }
+    const onsetSec = parseSeconds(onset, 'onset', file, line);
+    const offsetSec = parseSeconds(offset, 'offset', file, line);
+    if (offsetSec < onsetSec) throw new DataError(file, `offset ${offset} is before onset ${onset}`, line);
+    events.push({ file: name, onsetSec, offsetSec, label });
+  }
+  return { files, events };
+}
+
+/** Weak labels (`filename event_labels`) → per-file label sets. */
+export function parseWeakTsv(text: string, file: string): FileTags {
+  const parsed = splitRows(text);
+  if (!parsed) throw new DataError(file, 'empty file: expected a header "filename\\tevent_labels"', 1);
+  const col = columnIndex(parsed.header, WEAK_COLUMNS, file, 'weak label table');
+  const width = parsed.header.fields.length;
+  const files: string[] = [];
+  const labels = new Map<string, string[]>();
+  for (const { line, fields } of parsed.rows) {
+    if (fields.length !== width && !(fields.length === 1 && col.filename === 0)) {
+      throw new DataError(file, `expected ${width} tab-separated columns, got ${fields.length}`, line);
+    }
+    const name = (fields[col.filename] ?? '').trim();
+    if (name === '') throw new DataError(file, 'empty filename', line);
+    let set = labels.get(name);
+    if (!set) {
+      set = [];
+      labels.set(name, set);
+      files.push(name);
+    }
+    for (const raw of (fields[col.event_labels] ?? '').split(',')) {
+      const label = raw.trim();
+      if (label !== '' && !set.includes(label)) set.push(label); // real files repeat labels: "Running_water,Running_water"
+    }
+  }
+  return { files, labels };
+}
+
+/** Either kind, chosen by the header. */
+export function parseLabelTsv(text: string, file: string): LabelTable {
+  const kind = headerKind(text);
+  if (kind === 'weak') return { kind, tags: parseWeakTsv(text, file) };
+  return { kind: 'strong', table: parseEventTsv(text, file) }; // 'unknown' gets the strong header error
+}
+
+/** `filename duration` → seconds per clip (for PSDS). Repeated names must agree. */
+export function parseDurationsTsv(text: string, file: string): Map<string, number> {
+  const parsed = splitRows(text);
+  if (!parsed) throw new DataError(file, 'empty file: expected a header "filename\\tduration"', 1);
+  const col = columnIndex(parsed.header, DURATION_COLUMNS, file, 'durations table');
+  const width = parsed.header.fields.length;
+  const out = new Map<string, number>();
+  for (const { line, fields } of parsed.rows) {
+    if (fields.length !== width) throw new DataError(file, `expected ${width} tab-separated columns, got ${fields.length}`, line);
+    const name = fields[col.filename].trim();
+    if (name === '') throw new DataError(file, 'empty filename', line);
+    const sec = parseSeconds(fields[col.duration], 'duration', file, line);
+    if (sec === 0) throw new DataError(file, 'duration must be positive, got 0', line);
+    const before = out.get(name);
+    if (before !== undefined && before !== sec) {
+      throw new DataError(file, `duration of ${name} given twice and different (${before} and ${sec})`, line);
+    }
+    out.set(name, sec);
+  }
+  return out;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new DataError(path, `cannot read: ${(err as Error).message}`);
+  }
+}
+
+export const readEventTsv = (path: string): EventTable => parseEventTsv(readText(path), path);
+export const readWeakTsv = (path: string): FileTags => parseWeakTsv(readText(path), path);
+export const readLabelTsv = (path: string): LabelTable => parseLabelTsv(readText(path), path);
+export const readDurationsTsv = (path: string): Map<string, number> => parseDurationsTsv(readText(path), path);
+
+export interface FormatEventTsvOptions {
+  /** Round times to this many decimals; default: shortest text that reads back to the same double. */
+  decimals?: number;
+}
+
+/**
+ * Events → TSV with the strong header. Given an EventTable, rows are grouped by file in `files` order and a file
+ * without events gets an empty row, so parseEventTsv(formatEventTsv(t)) gives t back (events grouped by file).
+ */
+export function formatEventTsv(events: SoundEvent[] | EventTable, opts: FormatEventTsvOptions = {}): string {
+  const fmt = (x: number) => (opts.decimals === undefined ? String(x) : x.toFixed(opts.decimals));
+  const row = (e: SoundEvent) => `${e.file}\t${fmt(e.onsetSec)}\t${fmt(e.offsetSec)}\t${e.label}`;
+  const lines = [STRONG_COLUMNS.join('\t')];
+  if (Array.isArray(events)) {
+    for (const e of events) lines.push(row(e));
+  } else {
+    const byFile = new Map<string, SoundEvent[]>(events.files.map((f) => [f, []]));
+    for (const e of events.events) {
+      if (!byFile.has(e.file)) byFile.set(e.file, []);
+      byFile.get(e.file)!.push(e);
+    }
+    for (const [file, list] of byFile) {
+      if (list.length === 0) lines.push(`${file}\t\t\t`);
+      for (const e of list) lines.push(row(e));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Per-file label sets of an event table; files without events get an empty set. */
+export function tagsFromEventTable(table: EventTable): FileTags {
+  const labels = new Map<string, string[]>(table.files.map((f) => [f, []]));
+  const files = [...table.files];
+  for (const e of table.events) {
+    let set = labels.get(e.file);
+    if (!set) {
+      set = [];
+      labels.set(e.file, set);
+      files.push(e.file);
+    }
+    if (!set.includes(e.label)) set.push(e.label);
+  }
+  return { files, labels };
+}
