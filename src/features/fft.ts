@@ -1,5 +1,5 @@
 /**
- * Real-input FFT of a power-of-two size N, computed as one complex FFT of size N/2 plus a split step
+ * Real-input FFT of a power-of-two size N, computed as one complex radix-4 FFT of size N/2 plus a split step
  * (pack even samples as real and odd samples as imaginary parts, transform, then untangle the two
  * spectra). Tables are built once per size; `forward` allocates nothing, so a feature extractor can
  * call it once per frame.
@@ -54,8 +54,8 @@ export class RealFft {
       }
     }
     this.tw4 = Float64Array.from(tw);
-    this.cosN = new Float64Array(m / 2 + 1);
-    this.sinN = new Float64Array(m / 2 + 1);
+    this.cosN = new Float64Array(Math.floor(m / 2) + 1);
+    this.sinN = new Float64Array(Math.floor(m / 2) + 1);
     for (let k = 0; k <= m / 2; k++) {
       this.cosN[k] = Math.cos((2 * Math.PI * k) / size);
       this.sinN[k] = Math.sin((2 * Math.PI * k) / size);
