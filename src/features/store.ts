@@ -131,7 +131,8 @@ export function readClipFeatures(out: string, subset: string, clip: ManifestClip
   const file = join(out, subset, clip.npy);
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    const raw = readFileSync(file);
+    bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
   } catch (err) {
     throw new DataError(file, `cannot read features: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }

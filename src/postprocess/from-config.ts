@@ -1,0 +1,19 @@
+/** The `postprocess:` config section turned into the options of detectEvents / operatingPoints. */
+import type { PostprocessConfig } from '../config/types.ts';
+import { medianWindowFrames } from './median-filter.ts';
+import type { PostprocessOptions } from './sweep.ts';
+import { thresholdsPerClass } from './threshold.ts';
+
+export function postprocessFromConfig(cfg: PostprocessConfig, classes: string[], frameHopSec: number): { options: PostprocessOptions; thresholds: Float64Array } {
+  const frames = cfg.median_unit === 'seconds' ? medianWindowFrames(cfg.median_window, frameHopSec) : oddFrames(cfg.median_window);
+  return {
+    options: { classes, frameHopSec, medianWindowsFrames: classes.map(() => frames) },
+    thresholds: thresholdsPerClass(cfg.threshold, classes),
+  };
+}
+
+/** A window given in frames: a whole odd number (an even one is raised by one, as medianWindowFrames does). */
+function oddFrames(window: number): number {
+  const frames = Math.max(1, Math.round(window));
+  return frames % 2 === 1 ? frames : frames + 1;
+}

@@ -1,0 +1,20 @@
+/** The event-level part of validation: post-process frame probabilities as configured and score them. */
+import type { EvalConfig, PostprocessConfig } from '../config/types.ts';
+import type { EventTable } from '../data/events.ts';
+import { eventBasedMetrics } from '../metrics/event-based.ts';
+import { postprocessFromConfig } from '../postprocess/from-config.ts';
+import { detectEvents } from '../postprocess/sweep.ts';
+
+export function eventTableFromProbabilities(
+  clips: { file: string; frameProb: Float32Array }[],
+  classes: string[],
+  cfg: PostprocessConfig,
+  frameHopSec: number,
+): EventTable {
+  const { options, thresholds } = postprocessFromConfig(cfg, classes, frameHopSec);
+  return detectEvents(clips.map((c) => ({ file: c.file, prob: c.frameProb })), options, thresholds);
+}
+
+export function eventBasedMacroF1(reference: EventTable, estimate: EventTable, cfg: EvalConfig): number {
+  return eventBasedMetrics(reference, estimate, { tCollarSec: cfg.t_collar, percentageOfLength: cfg.percentage_of_length }).f1_macro;
+}
