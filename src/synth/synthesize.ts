@@ -1,0 +1,244 @@
+/**
+ * `sed synth`: writes a deterministic DCASE-like dataset in the exact folder layout the readers read
+ * (src/data/dcase2019.ts, src/data/dcase2017.ts), with 16-bit WAV audio, metadata, and classes.json (class names,
+ * mean event durations, descriptions), which overrides the official class list when the folder is read.
+ *
+ * DCASE 2019 subsets: weak (weak labels), synthetic (strong), unlabel_in_domain (no labels), validation (strong).
+ * DCASE 2017 subsets: training (weak ground truth, one row per label grouped by label, YouTube-style ids with
+ * `_`, `-` and some leading `Y`), testing (strong + weak ground truth), evaluation (strong, CRLF like the real file).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodeWav } from '../audio/wav-encode.ts';
+import type { Layout } from '../config/types.ts';
+import { CLASSES_JSON, type ClassInfo } from '../data/classes.ts';
+import { DCASE2017_AUDIO_DIRS, DCASE2017_FILES } from '../data/dcase2017.ts';
+import { UsageError } from '../errors.ts';
+import { planClips, renderClip, type PlannedClip } from './clip-plan.ts';
+import { streamSeed, SynthRandom } from './random.ts';
+import { SYNTH_CLASSES } from './sound-classes.ts';
+
+export interface SynthOptions {
+  layout: Layout;
+  outDir: string;
+  /** Weakly labelled training clips (2019 weak, 2017 training). */
+  clips: number;
+  seed: number;
+  sampleRateHz?: number; // default 16000
+  clipSeconds?: number; // default 10
+  /** Strongly labelled clips of 2019 validation, and of each of 2017 testing and evaluation (default clips/4). */
+  validationClips?: number;
+  /** 2019 unlabel_in_domain clips (default clips/2). */
+  unlabeledClips?: number;
+  /** 2019 synthetic (strong training) clips (default clips/2). */
+  syntheticStrongClips?: number;
+}
+
+export interface SynthSummary {
+  layout: Layout;
+  out: string;
+  seed: number;
+  sample_rate_hz: number;
+  clip_seconds: number;
+  classes: number;
+  clips: number;
+  subsets: Record<string, number>;
+  events: number;
+  audio_hours: number;
+  seconds: number;
+}
+
+interface ClipRecord {
+  name: string; // as written in the metadata
+  plan: PlannedClip;
+}
+
+const WRITE_CONCURRENCY = 8;
+
+export async function synthesizeDataset(opts: SynthOptions): Promise<SynthSummary> {
+  const startMs = Date.now();
+  const sampleRateHz = opts.sampleRateHz ?? 16000;
+  const clipSeconds = opts.clipSeconds ?? 10;
+  checkCount('clips', opts.clips, 1);
+  if (!Number.isInteger(opts.seed)) throw new UsageError(`seed must be an integer (${opts.seed} given)`);
+  if (!Number.isInteger(sampleRateHz) || sampleRateHz < 16000) throw new UsageError(`sampleRateHz must be an integer ≥ 16000, for the 4 kHz hiss class (${sampleRateHz} given)`);
+  if (!(clipSeconds >= 1 && clipSeconds <= 600)) throw new UsageError(`clipSeconds must be between 1 and 600 (${clipSeconds} given)`);
+  const validationClips = opts.validationClips ?? Math.max(1, Math.round(opts.clips / 4));
+  const unlabeledClips = opts.unlabeledClips ?? Math.round(opts.clips / 2);
+  const syntheticClips = opts.syntheticStrongClips ?? Math.round(opts.clips / 2);
+  checkCount('validationClips', validationClips, 0);
+  checkCount('unlabeledClips', unlabeledClips, 0);
+  checkCount('syntheticStrongClips', syntheticClips, 0);
+
+  const classes = SYNTH_CLASSES;
+  const names = new YoutubeNames(opts.seed, clipSeconds);
+  const writer = new ClipWriter(classes, sampleRateHz, clipSeconds);
+  const out = opts.outDir;
+  const subsets: Record<string, number> = {};
+  let events = 0;
+  const plan = (count: number, subsetIndex: number) => planClips(count, classes, clipSeconds, opts.seed, subsetIndex);
+  const labelOf = (classIndex: number) => classes[classIndex].name;
+
+  if (opts.layout === 'dcase2019') {
+    const weak = plan(opts.clips, 0).map((p) => ({ name: names.next2019(), plan: p }));
+    const synthetic = plan(syntheticClips, 1).map((p, i) => ({ name: `${i}.wav`, plan: p }));
+    const unlabeled = plan(unlabeledClips, 2).map((p) => ({ name: names.next2019(), plan: p }));
+    const validation = plan(validationClips, 3).map((p) => ({ name: names.next2019(), plan: p }));
+    await writeText(join(out, 'metadata/train/weak.tsv'), ['filename\tevent_labels', ...weak.map((c) => `${c.name}\t${weakLabels(c.plan).map(labelOf).join(',')}`)]);
+    await writeText(join(out, 'metadata/train/synthetic.tsv'), ['filename\tonset\toffset\tevent_label', ...strongRows(synthetic, labelOf)]);
+    await writeText(join(out, 'metadata/train/unlabel_in_domain.tsv'), ['filename', ...unlabeled.map((c) => c.name)]);
+    await writeText(join(out, 'metadata/validation/validation.tsv'), ['filename\tonset\toffset\tevent_label', ...strongRows(validation, labelOf)]);
+    const parts: [string, string, ClipRecord[]][] = [
+      ['weak', 'audio/train/weak', weak],
+      ['synthetic', 'audio/train/synthetic', synthetic],
+      ['unlabel_in_domain', 'audio/train/unlabel_in_domain', unlabeled],
+      ['validation', 'audio/validation', validation],
+    ];
+    for (const [subset, dir, clips] of parts) {
+      await writer.writeAll(join(out, dir), clips.map((c) => ({ fileName: c.name, plan: c.plan })));
+      subsets[subset] = clips.length;
+      events += clips.reduce((n, c) => n + c.plan.events.length, 0);
+    }
+  } else {
+    const training = plan(opts.clips, 0).map((p) => ({ name: names.next2017(), plan: p }));
+    const testing = plan(validationClips, 1).map((p) => ({ name: names.next2017(), plan: p }));
+    const evaluation = plan(validationClips, 2).map((p) => ({ name: names.next2017(), plan: p }));
+    await writeText(join(out, DCASE2017_FILES.trainingWeak), weakRows2017(training, clipSeconds, labelOf, names));
+    await writeText(join(out, DCASE2017_FILES.testingWeak), weakRows2017(testing, clipSeconds, labelOf, names));
+    await writeText(join(out, DCASE2017_FILES.testingStrong), strongRows(testing, labelOf));
+    await writeText(join(out, DCASE2017_FILES.evaluationStrong), strongRows(evaluation, labelOf), '\r\n');
+    const parts: [string, string, ClipRecord[]][] = [
+      ['training', DCASE2017_AUDIO_DIRS.training, training],
+      ['testing', DCASE2017_AUDIO_DIRS.testing, testing],
+      ['evaluation', DCASE2017_AUDIO_DIRS.evaluation, evaluation],
+    ];
+    for (const [subset, dir, clips] of parts) {
+      // the audio file of ground-truth name N is `Y` + N (see dcase2017.ts)
+      await writer.writeAll(join(out, dir), clips.map((c) => ({ fileName: `Y${c.name}`, plan: c.plan })));
+      subsets[subset] = clips.length;
+      events += clips.reduce((n, c) => n + c.plan.events.length, 0);
+    }
+  }
+
+  const info: ClassInfo[] = classes.map((c) => ({ name: c.name, mean_duration_sec: c.meanDurationSec, description: c.description }));
+  await writeFile(join(out, CLASSES_JSON), `${JSON.stringify({ classes: info }, null, 2)}\n`);
+
+  const clips = Object.values(subsets).reduce((a, b) => a + b, 0);
+  return {
+    layout: opts.layout,
+    out,
+    seed: opts.seed,
+    sample_rate_hz: sampleRateHz,
+    clip_seconds: clipSeconds,
+    classes: classes.length,
+    clips,
+    subsets,
+    events,
+    audio_hours: (clips * clipSeconds) / 3600,
+    seconds: (Date.now() - startMs) / 1000,
+  };
+}
+
+function checkCount(name: string, value: number, min: number) {
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`${name} must be an integer ≥ ${min} (${value} given)`);
+}
+
+const weakLabels = (plan: PlannedClip) => [...new Set(plan.events.map((e) => e.classIndex))];
+
+function strongRows(clips: ClipRecord[], labelOf: (c: number) => string): string[] {
+  return clips.flatMap((c) => c.plan.events.map((e) => `${c.name}\t${e.onsetSec.toFixed(3)}\t${e.offsetSec.toFixed(3)}\t${labelOf(e.classIndex)}`));
+}
+
+/** One row per (clip, label), grouped by label as in the real 2017 list, so a clip's rows are not adjacent. */
+function weakRows2017(clips: ClipRecord[], clipSeconds: number, labelOf: (c: number) => string, names: YoutubeNames): string[] {
+  const rows: { classIndex: number; text: string }[] = [];
+  for (const c of clips) {
+    const [startSec, endSec] = names.times(c.name);
+    for (const k of weakLabels(c.plan)) rows.push({ classIndex: k, text: `${c.name}\t${startSec.toFixed(3)}\t${endSec.toFixed(3)}\t${labelOf(k)}` });
+  }
+  return rows.sort((a, b) => a.classIndex - b.classIndex).map((r) => r.text); // stable sort: clip order within a label
+}
+
+async function writeText(path: string, lines: string[], eol = '\n') {
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, lines.map((l) => l + eol).join(''));
+}
+
+/** Fake YouTube ids: 11 characters of [A-Za-z0-9_-], unique per dataset, times `<start>.000_<end>.000`. */
+class YoutubeNames {
+  private static readonly ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  private readonly rng: SynthRandom;
+  private readonly used = new Set<string>();
+  private readonly startOf = new Map<string, number>();
+  private count = 0;
+
+  constructor(
+    seed: number,
+    private readonly clipSeconds: number,
+  ) {
+    this.rng = new SynthRandom(streamSeed(seed, 0x6e616d65));
+  }
+
+  /** DCASE 2019 style: `Y<id>_<start>_<end>.wav`. */
+  next2019(): string {
+    return `Y${this.next()}`;
+  }
+
+  /**
+   * DCASE 2017 ground-truth style: `<id>_<start>_<end>.wav` without the `Y`. Every 4th id starts with `Y` (its audio
+   * file then starts with `YY`) and every 3rd contains both `_` and `-`, to exercise the reader.
+   */
+  next2017(): string {
+    return this.next();
+  }
+
+  times(name: string): [number, number] {
+    const start = this.startOf.get(name)!;
+    return [start, start + this.clipSeconds];
+  }
+
+  private next(): string {
+    const k = this.count++;
+    for (;;) {
+      const chars = Array.from({ length: 11 }, () => this.rng.pick([...YoutubeNames.ALPHABET]));
+      if (k % 4 === 0) chars[0] = 'Y';
+      if (k % 3 === 0) [chars[3], chars[7]] = ['_', '-'];
+      const id = chars.join('');
+      if (this.used.has(id)) continue;
+      this.used.add(id);
+      const start = this.clipSeconds * this.rng.int(0, 30);
+      const name = `${id}_${start.toFixed(3)}_${(start + this.clipSeconds).toFixed(3)}.wav`;
+      this.startOf.set(name, start);
+      this.startOf.set(`Y${name}`, start);
+      return name;
+    }
+  }
+}
+
+/** Renders and writes clips, keeping a few writes in flight while the next clip renders. */
+class ClipWriter {
+  constructor(
+    private readonly classes: typeof SYNTH_CLASSES,
+    private readonly sampleRateHz: number,
+    private readonly clipSeconds: number,
+  ) {}
+
+  async writeAll(dir: string, clips: { fileName: string; plan: PlannedClip }[]): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const pending = new Set<Promise<void>>();
+    let failure: unknown = null;
+    for (const clip of clips) {
+      if (failure) break;
+      const samples = renderClip(clip.plan, this.classes, this.sampleRateHz, this.clipSeconds);
+      const bytes = encodeWav({ channels: [samples], sampleRateHz: this.sampleRateHz }, { format: 'pcm', bitDepth: 16 });
+      const p: Promise<void> = writeFile(join(dir, clip.fileName), bytes).then(
+        () => void pending.delete(p),
+        (err) => void (pending.delete(p), (failure ??= err)),
+      );
+      pending.add(p);
+      if (pending.size >= WRITE_CONCURRENCY) await Promise.race(pending);
+    }
+    await Promise.all(pending);
+    if (failure) throw failure;
+  }
+}
