@@ -1,16 +1,25 @@
 /**
  * What the trainer needs from a pooling head beyond its forward pass: its per-class parameters (n_c, α_c) for
- * n_c.json, the projection that keeps them in range after each step, and the λ Σ n_c² term.
+ * n_c.json, the projection that keeps n_c ≥ 0 after each step (tfjs applies no constraints in custom loops), and
+ * the λ Σ n_c² term. Only power pooling has the last two.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { poolingHeadOf } from '../model/crnn.ts';
+import type { PoolingHead } from '../model/pooling/pooling-head.ts';
 
-export interface PoolingHead extends tfl.layers.Layer {
-  perClassParameters(): { name: string; values: number[] } | null;
-  projectParameters?(): void;
-  regularizationLoss?(lambda: number): tf.Scalar | null;
+export interface PoolingHooks {
+  head: PoolingHead;
+  project(): void;
+  regularization(lambda: number): tf.Scalar | null;
 }
 
-export function findPoolingHead(model: tfl.LayersModel): PoolingHead | null {
-  return (model.layers.find((l) => typeof (l as Partial<PoolingHead>).perClassParameters === 'function') as PoolingHead | undefined) ?? null;
+export function poolingHooks(model: tfl.LayersModel): PoolingHooks {
+  const head = poolingHeadOf(model);
+  const extra = head as PoolingHead & { projectNonNegative?: () => void; regularizationLoss?: (lambda: number) => tf.Scalar };
+  return {
+    head,
+    project: () => extra.projectNonNegative?.(),
+    regularization: (lambda) => extra.regularizationLoss?.(lambda) ?? null,
+  };
 }

@@ -20,7 +20,7 @@ import { Rng, withMathRandom } from '../util/rng.ts';
 import { findCheckpoint, loadModel, readState, restoreOptimizer, writeCheckpoint, type TrainState } from './checkpoint.ts';
 import { checkClasses, clipsOfRoles, loadBatch, openFeatureSource, type Batch, type BatchShape } from './data.ts';
 import { maskedBce, maskedMse, sigmoidRampup } from './losses.ts';
-import { findPoolingHead, type PoolingHead } from './pooling-hooks.ts';
+import { poolingHooks, type PoolingHooks } from './pooling-hooks.ts';
 import { predictClips, validationMetrics, type ValidationMetrics } from './validate.ts';
 
 export interface TrainPaths {
@@ -79,10 +79,12 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
   const classes = source.classes;
 
   const timePool = timePoolingFactor(config.net);
+  // The model's input is cut to a whole number of time pools (e.g. 501 frames → 500 for a pool of 4).
+  const outFrames = Math.floor(source.frames / timePool);
   const shape: BatchShape = {
-    frames: source.frames,
+    frames: outFrames * timePool,
     nMels: source.nMels,
-    outFrames: Math.floor(source.frames / timePool),
+    outFrames,
     outFrameSec: source.info.frame_hop_sec * timePool,
   };
 
@@ -98,7 +100,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
   let teacher: tfl.LayersModel | null = null;
   const mainOptimizer = tf.train.adam(config.train.lr);
   const poolingOptimizer = tf.train.adam(config.pooling.lr ?? config.train.lr);
-  const build = () => buildCrnn({ net: config.net, pooling: config.pooling, nMels: source.nMels, nClasses: classes.length, frames: source.frames });
+  const build = () => buildCrnn({ net: config.net, pooling: config.pooling, nMels: source.nMels, nClasses: classes.length, frames: shape.frames });
   if (resumeFrom) {
     const saved = readState(resumeFrom);
     model = await loadModel(resumeFrom);
@@ -121,8 +123,9 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
     state = { epoch: 0, batch_in_epoch: 0, step: 0, rng: rng.state(), best: null, epoch_sums: {}, interrupted: false };
     await writeFileAtomic(join(paths.out, 'config.yaml'), configToYaml(config));
   }
-  const head = findPoolingHead(model);
-  const poolingVars = new Set((head?.trainableWeights ?? []).map((w) => (w.read() as tf.Variable).name));
+  const hooks = poolingHooks(model);
+  const head = hooks.head;
+  const poolingVars = new Set(head.trainableWeights.map((w) => (w.read() as tf.Variable).name));
   const allVars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const rng = new Rng(state.rng);
   const batchSize = config.train.batch_size;
@@ -143,14 +146,14 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
       for (let b = state.batch_in_epoch; b < stepsPerEpoch; b++) {
         const batch = loadBatch(source, order.slice(b * batchSize, (b + 1) * batchSize), shape);
         const consistencyWeight = mt.enabled ? mt.consistency_weight * sigmoidRampup(epoch + b / stepsPerEpoch, mt.rampup_epochs) : 0;
-        const terms = trainStep(model, teacher, head, batch, shape, vars, poolingVars, {
+        const terms = trainStep(model, teacher, hooks, batch, shape, vars, poolingVars, {
           main: mainOptimizer,
           pooling: poolingOptimizer,
           lambda: poolingFrozen ? 0 : config.pooling.lambda,
           strongWeight: config.train.strong_weight,
           consistencyWeight,
         });
-        if (!poolingFrozen) head?.projectParameters?.();
+        if (!poolingFrozen) hooks.project();
         if (teacher) emaUpdate(teacher, model, mt.ema_decay);
         for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
         sums.batches = (sums.batches ?? 0) + 1;
@@ -169,7 +172,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
       const val = valRefs.length
         ? validationMetrics(predictClips(model, source, valRefs, shape, batchSize), classes, config, shape.outFrameSec)
         : { loss: NaN, clip_f1_macro: NaN, event_f1_macro: null };
-      const perClass = head?.perClassParameters() ?? null;
+      const perClass = head.perClassParameters();
       const seconds = (Date.now() - epochStart) / 1000;
       epochSeconds.push(seconds);
       const record: EpochRecord = {
@@ -196,11 +199,11 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
     }
   });
   if (interrupted) {
-    const perClass = head?.perClassParameters() ?? null;
+    const perClass = head.perClassParameters();
     await writeCheckpoint(checkpointDir, { model, teacher, optimizers: { main: mainOptimizer, pooling: poolingOptimizer }, state, perClass: perClassJson(config, state.epoch, classes, perClass) });
     log.warn({ epoch: state.epoch, batch: state.batch_in_epoch }, `interrupted: checkpoint written to ${checkpointDir}; continue with --resume`);
   }
-  const finalParams = head?.perClassParameters() ?? null;
+  const finalParams = head.perClassParameters();
   const finalJson = perClassJson(config, state.epoch, classes, finalParams);
   if (finalJson && !interrupted) await writeFileAtomic(join(paths.out, 'n_c.json'), `${JSON.stringify(finalJson, null, 1)}\n`);
   const seconds = (Date.now() - startMs) / 1000;
@@ -236,7 +239,7 @@ interface StepSettings {
 function trainStep(
   model: tfl.LayersModel,
   teacher: tfl.LayersModel | null,
-  head: PoolingHead | null,
+  hooks: PoolingHooks,
   batch: Batch,
   shape: BatchShape,
   vars: tf.Variable[],
@@ -265,7 +268,7 @@ function trainStep(
         parts.consistency = tf.add(maskedMse(clipProb, teacherOut[1], allMask), maskedMse(frameProb, teacherOut[0], allMask));
         loss = tf.add(loss, tf.mul(parts.consistency, s.consistencyWeight));
       }
-      const reg = s.lambda > 0 ? head?.regularizationLoss?.(s.lambda) : null;
+      const reg = s.lambda > 0 ? hooks.regularization(s.lambda) : null;
       if (reg) {
         parts.regularization = reg;
         loss = tf.add(loss, reg);
