@@ -122,6 +122,8 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
     }
     state = { epoch: 0, batch_in_epoch: 0, step: 0, rng: rng.state(), best: null, epoch_sums: {}, interrupted: false };
     await writeFileAtomic(join(paths.out, 'config.yaml'), configToYaml(config));
+    // predict needs the normalisation and class list without the feature store
+    await writeFileAtomic(join(paths.out, 'feature_stats.json'), `${JSON.stringify({ ...source.stats, classes }, null, 1)}\n`);
   }
   const hooks = poolingHooks(model);
   const head = hooks.head;

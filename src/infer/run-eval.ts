@@ -1,0 +1,118 @@
+/**
+ * The `eval` stage: a run's checkpoint over one subset of a feature store → frame probabilities (.npy per clip),
+ * detections TSV, per-threshold detections for PSDS, metrics.json in the `sed metrics --json` shape, report.md.
+ */
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { loadConfig, featureSettingsHash, type ConfigOverride } from '../config/load.ts';
+import { ConfigError, DataError } from '../errors.ts';
+import type { EventTable } from '../data/events.ts';
+import { readManifest } from '../features/store.ts';
+import { encodeNpy } from '../io/npy.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { formatEventTsv } from '../io/event-tsv.ts';
+import { selectBackend } from '../backend/select.ts';
+import { timePoolingFactor } from '../model/crnn.ts';
+import { computeMetrics, metricsOptionsFromConfig, metricsToJson, type MetricsReport } from '../metrics/compute-metrics.ts';
+import { postprocessFromConfig } from '../postprocess/from-config.ts';
+import { detectEvents, operatingPoints, psdsThresholds } from '../postprocess/sweep.ts';
+import { loadModel } from '../train/checkpoint.ts';
+import { openFeatureSource, type BatchShape, type ClipRef } from '../train/data.ts';
+import { poolingHooks } from '../train/pooling-hooks.ts';
+import { predictClips } from '../train/validate.ts';
+import type { Logger } from '../util/log.ts';
+import { formatEvalReport } from './report.ts';
+
+export interface EvalPaths {
+  run: string;
+  features: string;
+  out: string;
+}
+
+export interface EvalOptions {
+  /** 'best' (default), 'last', or a folder name under checkpoints/ such as 'epoch-007'. */
+  checkpoint?: string;
+  subset?: string;
+  overrides?: ConfigOverride[];
+  backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+}
+
+export interface EvalSummary {
+  out: string;
+  checkpoint: string;
+  subset: string;
+  clips: number;
+  detections: number;
+  event_f1_macro: number | null;
+  segment_f1_macro: number | null;
+  tagging_f1_macro: number | null;
+  psds1: number | null;
+  seconds: number;
+}
+
+export function checkpointDir(run: string, checkpoint = 'best'): string {
+  const dir = checkpoint === 'best' ? join(run, 'best') : checkpoint === 'last' ? join(run, 'checkpoints', 'last') : join(run, 'checkpoints', checkpoint);
+  if (!existsSync(join(dir, 'model.json'))) throw new DataError(dir, `no checkpoint '${checkpoint}' in run ${run} (expected model.json here)`);
+  return dir;
+}
+
+export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions = {}): Promise<EvalSummary> {
+  const startMs = Date.now();
+  const config = loadConfig(join(paths.run, 'config.yaml'), opts.overrides ?? []);
+  const backend = await selectBackend(opts.backend ?? 'auto');
+  log.info({ backend: backend.backend }, `backend: ${backend.reason}`);
+  const dir = checkpointDir(paths.run, opts.checkpoint);
+  const model = await loadModel(dir);
+  const source = openFeatureSource(paths.features);
+  if (featureSettingsHash(config.features) !== source.info.settings_hash)
+    throw new ConfigError('features', `the run was trained on other feature settings than those of ${paths.features}`);
+  const subset = opts.subset ?? source.info.subsets.find((s) => s.role === 'validation' || s.role === 'test')?.name;
+  if (!subset || !source.info.subsets.some((s) => s.name === subset))
+    throw new DataError(paths.features, `no subset '${subset ?? '(validation)'}' here; subsets: ${source.info.subsets.map((s) => s.name).join(', ')}`);
+  const manifest = readManifest(source.dir, subset, source.info.settings_hash);
+  const refs: ClipRef[] = manifest.clips.map((clip) => ({ subset, clip, hasWeak: true, hasStrong: clip.events !== null }));
+  const timePool = timePoolingFactor(config.net);
+  const outFrames = Math.floor(source.frames / timePool);
+  const shape: BatchShape = { frames: outFrames * timePool, nMels: source.nMels, outFrames, outFrameSec: source.info.frame_hop_sec * timePool };
+  const classes = source.classes;
+  log.info({ checkpoint: dir, subset, clips: refs.length }, 'predicting');
+  const pred = predictClips(model, source, refs, shape, config.train.batch_size);
+
+  for (let i = 0; i < refs.length; i++) {
+    const name = refs[i].clip.npy;
+    await writeFileAtomic(join(paths.out, 'probabilities', name), encodeNpy(pred.frameProb[i], [outFrames, classes.length]));
+  }
+  const clips = refs.map((r, i) => ({ file: r.clip.name, prob: pred.frameProb[i], clipDurationSec: Math.min(r.clip.duration_sec, outFrames * shape.outFrameSec) }));
+  const { options, thresholds } = postprocessFromConfig(config.postprocess, classes, shape.outFrameSec);
+  const detections = detectEvents(clips, options, thresholds);
+  await writeFileAtomic(join(paths.out, 'detections.tsv'), formatEventTsv(detections));
+
+  const reference: EventTable = { files: refs.map((r) => r.clip.name), events: [] };
+  for (const r of refs)
+    for (const e of r.clip.events ?? []) reference.events.push({ file: r.clip.name, onsetSec: e.onset, offsetSec: e.offset, label: e.label });
+  const hasStrong = refs.some((r) => r.hasStrong);
+  const { options: metricOptions, psdsParams } = metricsOptionsFromConfig(config.eval);
+  if (hasStrong) {
+    const points = operatingPoints(clips, options, psdsThresholds(config.eval.psds.n_thresholds));
+    for (const p of points) await writeFileAtomic(join(paths.out, 'psds', `thr_${p.threshold.toFixed(3)}.tsv`), formatEventTsv(p.table));
+    metricOptions.psds = { durationsSec: new Map(refs.map((r) => [r.clip.name, r.clip.duration_sec])), operatingPoints: points, params: psdsParams };
+  }
+  const report: MetricsReport = computeMetrics(reference, detections, metricOptions);
+  await writeFileAtomic(join(paths.out, 'metrics.json'), `${metricsToJson(report)}\n`);
+  const perClass = poolingHooks(model).head.perClassParameters();
+  await writeFileAtomic(join(paths.out, 'report.md'), formatEvalReport(report, { run: paths.run, checkpoint: dir, subset, pooling: config.pooling.head, classes, perClass }));
+  model.dispose();
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  return {
+    out: paths.out,
+    checkpoint: dir,
+    subset,
+    clips: refs.length,
+    detections: detections.events.length,
+    event_f1_macro: hasStrong ? finite(report.event_based.f1_macro) : null,
+    segment_f1_macro: hasStrong ? finite(report.segment_based.f1_macro) : null,
+    tagging_f1_macro: finite(report.tagging.f1_macro),
+    psds1: report.psds1,
+    seconds: (Date.now() - startMs) / 1000,
+  };
+}

@@ -1,0 +1,61 @@
+/** `predict`: new WAV files → detections, with the feature settings, statistics and classes saved in the run. */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadConfig } from '../config/load.ts';
+import { DataError } from '../errors.ts';
+import type { SoundEvent } from '../data/events.ts';
+import { selectBackend } from '../backend/select.ts';
+import { timePoolingFactor } from '../model/crnn.ts';
+import { featuresFromAudioFile } from '../features/extract-clip.ts';
+import { LogMelExtractor } from '../features/log-mel.ts';
+import { postprocessFromConfig } from '../postprocess/from-config.ts';
+import { detectEvents } from '../postprocess/sweep.ts';
+import { loadModel } from '../train/checkpoint.ts';
+import type { Logger } from '../util/log.ts';
+import { checkpointDir } from './run-eval.ts';
+
+export interface PredictResult {
+  events: SoundEvent[];
+  failed: { file: string; error: string }[];
+  files: number;
+}
+
+export async function runPredict(run: string, files: string[], log: Logger, opts: { checkpoint?: string } = {}): Promise<PredictResult> {
+  const config = loadConfig(join(run, 'config.yaml'));
+  const statsFile = join(run, 'feature_stats.json');
+  let stats: { mean: number[]; std: number[]; classes: string[] };
+  try {
+    stats = JSON.parse(readFileSync(statsFile, 'utf8'));
+  } catch (err) {
+    throw new DataError(statsFile, `cannot read the run's feature statistics: ${(err as Error).message}`);
+  }
+  const backend = await selectBackend('auto');
+  log.debug({ backend: backend.backend }, backend.reason);
+  const model = await loadModel(checkpointDir(run, opts.checkpoint));
+  const extractor = new LogMelExtractor(config.features);
+  const timePool = timePoolingFactor(config.net);
+  const nMels = config.features.n_mels;
+  const frameHopSec = (config.features.hop_length / config.features.sample_rate) * timePool;
+  const { options, thresholds } = postprocessFromConfig(config.postprocess, stats.classes, frameHopSec);
+  const events: SoundEvent[] = [];
+  const failed: PredictResult['failed'] = [];
+  for (const file of files) {
+    try {
+      const { data, frames } = await featuresFromAudioFile(file, config.features, extractor);
+      const usable = Math.floor(frames / timePool) * timePool;
+      if (usable === 0) throw new DataError(file, 'too short for the model');
+      const x = new Float32Array(usable * nMels);
+      for (let t = 0; t < usable; t++)
+        for (let m = 0; m < nMels; m++) x[t * nMels + m] = (data[t * nMels + m] - stats.mean[m]) / Math.max(stats.std[m], 1e-8);
+      const prob = tf.tidy(() => (model.predict(tf.tensor3d(x, [1, usable, nMels])) as tf.Tensor[])[0].dataSync() as Float32Array);
+      events.push(...detectEvents([{ file: basename(file), prob }], options, thresholds).events);
+    } catch (err) {
+      const message = (err as Error).message;
+      failed.push({ file, error: message });
+      log.error(message.startsWith(file) ? message : `${file}: ${message}`);
+    }
+  }
+  model.dispose();
+  return { events, failed, files: files.length };
+}
