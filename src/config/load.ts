@@ -69,7 +69,7 @@ function checkCrossKeys(c: SedConfig, file?: string) {
   if (f.win_length > f.n_fft) throw new ConfigError('features.win_length', `must be <= n_fft (${f.win_length} > ${f.n_fft})`, file);
   if (f.f_max > f.sample_rate / 2) throw new ConfigError('features.f_max', `must be <= sample_rate/2 = ${f.sample_rate / 2} (${f.f_max} given)`, file);
   if (f.f_min >= f.f_max) throw new ConfigError('features.f_min', `must be < f_max (${f.f_min} >= ${f.f_max})`, file);
-  if (c.pooling.warmup_epochs > c.train.epochs) throw new ConfigError('pooling.warmup_epochs', `must be <= train.epochs (${c.pooling.warmup_epochs} > ${c.train.epochs})`, file);
+  if ((f.n_fft & (f.n_fft - 1)) !== 0) throw new ConfigError('features.n_fft', `must be a power of two (${f.n_fft} given)`, file);
   const freqPool = c.net.conv.reduce((p, b) => p * b.pool[1], 1);
   if (freqPool > f.n_mels) throw new ConfigError('net.conv', `frequency pooling ${freqPool} exceeds features.n_mels ${f.n_mels}`, file);
 }

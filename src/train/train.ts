@@ -275,6 +275,8 @@ function trainStep(
         parts.regularization = reg;
         loss = tf.add(loss, reg);
       }
+      // variableGrads disposes everything but the loss: keep the parts for reporting, freed below
+      for (const t of Object.values(parts)) tf.keep(t);
       return loss;
     }, vars);
     const mainGrads: tf.NamedTensorMap = {};
@@ -283,7 +285,10 @@ function trainStep(
     s.main.applyGradients(mainGrads);
     if (Object.keys(poolingGrads).length) s.pooling.applyGradients(poolingGrads);
     const out: Record<string, number> = { loss: value.dataSync()[0] };
-    for (const [k, t] of Object.entries(parts)) out[k] = t.dataSync()[0];
+    for (const [k, t] of Object.entries(parts)) {
+      out[k] = t.dataSync()[0];
+      t.dispose();
+    }
     return out;
   });
 }

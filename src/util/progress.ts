@@ -11,7 +11,7 @@ export interface Progress {
 export function createProgress(label: string, total: number, log: Logger, opts: { every?: number; stream?: NodeJS.WriteStream } = {}): Progress {
   const stream = opts.stream ?? process.stderr;
   const tty = Boolean(stream.isTTY) && log.level !== 'silent';
-  const every = opts.every ?? Math.max(1, Math.ceil(total / 10));
+  const every = opts.every ?? Math.max(25, Math.ceil(total / 10));
   const startMs = Date.now();
   let count = 0;
   let lastDraw = 0;
