@@ -100,13 +100,12 @@ test('attention weights are a softmax over frames of a dense projection of the e
   const r = rng(33);
   const e = Array.from({ length: B }, () => Array.from({ length: T }, () => Array.from({ length: D }, () => 2 * r() - 1)));
   const kernel = Array.from({ length: D }, () => Array.from({ length: C }, () => 2 * r() - 1));
-  const bias = [0.3, -0.2, 1];
   const head = createPoolingHead(cfg('attention'), C);
   const embT = tf.tensor3d(e);
   applyHead(head, tensor, embT); // builds the weights
-  head.setWeights([tf.tensor2d(kernel), tf.tensor1d(bias)]);
-  // Logit z_tc = Σ_d e_td W_dc + b_c; weight exp(z_tc) (the softmax normaliser cancels in weighted()).
-  const logit = (b: number, t: number, c: number) => bias[c]! + e[b]![t]!.reduce((s, v, d) => s + v * kernel[d]![c]!, 0);
+  head.setWeights([tf.tensor2d(kernel)]);
+  // Logit z_tc = Σ_d e_td W_dc; weight exp(z_tc) (the softmax normaliser cancels in weighted()).
+  const logit = (b: number, t: number, c: number) => e[b]![t]!.reduce((s, v, d) => s + v * kernel[d]![c]!, 0);
   assertClose(applyHead(head, tensor, embT), weighted(y, (b, t, c) => Math.exp(logit(b, t, c))), 1e-6, 'attention');
   assert.equal(head.perClassParameters(), null);
   tensor.dispose();

@@ -106,3 +106,44 @@ test('conv2d gradient w.r.t. the filter through tf.grads on wasm equals cpu, wit
   assert.equal(tf.memory().numTensors, before);
   assert.ok(relError(got, want) <= 1e-4);
 });
+
+test('MaxPoolGrad on wasm equals cpu on random shapes, non-square windows, strides and paddings', async () => {
+  await selectBackend('wasm');
+  const r = rng(4321);
+  let cases = 0;
+  while (cases < 40) {
+    const b = randInt(r, 1, 3);
+    const h = randInt(r, 1, 12);
+    const w = randInt(r, 1, 12);
+    const c = randInt(r, 1, 5);
+    const fh = randInt(r, 1, 4);
+    const fw = randInt(r, 1, 4);
+    // Half the cases are the CRNN's case: stride = window (non-overlapping); the rest overlap or skip.
+    const [sh, sw] = r() < 0.5 ? [fh, fw] : [randInt(r, 1, 3), randInt(r, 1, 3)];
+    const pad = r() < 0.5 ? 'same' : 'valid';
+    if (pad === 'valid' && (fh > h || fw > w)) continue;
+    // Values on a coarse grid so that ties occur (as after a ReLU), and the tie-break is tested too.
+    const xData = Float32Array.from({ length: b * h * w * c }, () => Math.round(r() * 6) / 2 - 1);
+    const grad = () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(xData, [b, h, w, c]);
+        const y = tf.maxPool(x, [fh, fw], [sh, sw], pad);
+        const weights = tf.tensor(Float32Array.from({ length: y.size }, (_, i) => 1 + (i % 7)), y.shape);
+        return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, [fh, fw], [sh, sw], pad), weights)))(x);
+      });
+    const want = await runOn('cpu', grad);
+    const got = await runOn('wasm', grad);
+    const err = relError(got, want);
+    assert.ok(err <= 1e-6, `case ${JSON.stringify({ b, h, w, c, fh, fw, sh, sw, pad })}: rel err ${err}`);
+    cases++;
+  }
+});
+
+test('regression: a [1, 2] max-pool window routes the gradient to the larger element (stock wasm kernel did not)', async () => {
+  await selectBackend('wasm');
+  // Window over [-0.5, -0.368]: the maximum is the second element.
+  const x = tf.tensor4d([-0.5, -0.368, 0.256, -0.041], [1, 1, 4, 1]);
+  const g = tf.grad((v: tf.Tensor) => tf.sum(tf.maxPool(v as tf.Tensor4D, [1, 2], [1, 2], 'valid')))(x);
+  assert.deepEqual(Array.from(g.dataSync()), [0, 1, 1, 0]);
+  tf.dispose([x, g]);
+});

@@ -1,19 +1,31 @@
 /**
- * Registers on the wasm backend the kernels that training needs and tfjs-backend-wasm 4.22 lacks.
- * Found by running a CRNN training step on wasm (every conv-block activation, batch norm, GRU, each pooling head):
- * only Conv2DBackpropFilter was missing. Idempotent; call before or after the backend initialises.
+ * Registers on the wasm backend the kernels that training needs and tfjs-backend-wasm 4.22 lacks or gets wrong.
+ * Found by running a CRNN training step on wasm (every conv-block activation, batch norm, GRU, each pooling head)
+ * and comparing every gradient with the cpu backend (test/backend.test.ts): Conv2DBackpropFilter is missing, and
+ * the stock MaxPoolGrad is wrong for non-square pool windows. Idempotent; call before or after the backend
+ * initialises. A kernel registered by tfjs itself is replaced only where it is wrong (`replace: true`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter.ts';
+import { maxPoolGradWasmConfig } from './max-pool-grad.ts';
 
-const CONFIGS: tf.KernelConfig[] = [conv2DBackpropFilterWasmConfig];
+const CONFIGS: Array<{ config: tf.KernelConfig; replace: boolean }> = [
+  { config: conv2DBackpropFilterWasmConfig, replace: false },
+  { config: maxPoolGradWasmConfig, replace: true },
+];
 
-/** Kernel names this module adds to the wasm backend. */
-export const WASM_TRAINING_KERNELS: readonly string[] = CONFIGS.map((c) => c.kernelName);
+/** Kernel names this module adds to (or replaces on) the wasm backend. */
+export const WASM_TRAINING_KERNELS: readonly string[] = CONFIGS.map((c) => c.config.kernelName);
 
 export function registerWasmTrainingKernels(): void {
-  for (const config of CONFIGS) {
-    if (tf.getKernel(config.kernelName, 'wasm') == null) tf.registerKernel(config);
+  for (const { config, replace } of CONFIGS) {
+    const existing = tf.getKernel(config.kernelName, 'wasm');
+    if (existing?.kernelFunc === config.kernelFunc) continue;
+    if (existing != null) {
+      if (!replace) continue;
+      tf.unregisterKernel(config.kernelName, 'wasm');
+    }
+    tf.registerKernel(config);
   }
 }

@@ -6,6 +6,7 @@
  * classifier sees, i.e. the recurrent output). The DCASE 2019 baseline differs slightly: it takes a softmax over
  * classes, clamps it to ≥ 1e-7 and then divides by its sum over frames; both are a per-class normalisation over
  * frames, the form here is the one the issue asks for and is shift-invariant and stable.
+ * No bias: a per-class constant added to the logits cancels in a softmax over frames (its gradient is exactly 0).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
@@ -15,7 +16,6 @@ export class AttentionPooling extends PoolingHead {
   static className = 'SedAttentionPooling';
   override readonly takesEmbeddings = true;
   private kernel: LayerVariable | null = null;
-  private bias: LayerVariable | null = null;
 
   constructor(args: PoolingHeadArgs) {
     super(args);
@@ -25,14 +25,13 @@ export class AttentionPooling extends PoolingHead {
     this.frameProbShape(inputShape);
     const dims = (inputShape as Shape[])[0]![2]!;
     this.kernel = this.addWeight('kernel', [dims, this.nClasses], 'float32', initializers.glorotUniform({}));
-    this.bias = this.addWeight('bias', [this.nClasses], 'float32', initializers.zeros());
     this.built = true;
   }
 
   protected pool(frameProb: tf.Tensor3D, embeddings: tf.Tensor3D | null): tf.Tensor2D {
     const [batch, frames, dims] = embeddings!.shape;
     const flat = tf.reshape(embeddings!, [batch * frames, dims]);
-    const logits = tf.add(tf.matMul(flat, this.kernel!.read()), this.bias!.read());
+    const logits = tf.matMul(flat, this.kernel!.read()); // [batch·frames, classes]
     const weights = softmaxOverFrames(tf.reshape(logits, [batch, frames, this.nClasses]));
     return weightedSumOverFrames(weights, frameProb);
   }
