@@ -9,6 +9,7 @@ export interface ClipFeatures {
   data: Float32Array; // [frames, n_mels]
   frames: number;
   durationSec: number; // of the source audio, before padding or cutting
+  warnings: string[]; // non-fatal decoding problems (truncated data chunk), from loadAudio
 }
 
 /** Zero-pads or cuts audio to `clip_seconds` (as the DCASE baselines pad waveforms), or keeps it when null. */
@@ -25,7 +26,7 @@ export function fixLength(samples: Float32Array, settings: FeatureSettings): Flo
 export async function featuresFromAudioFile(path: string, settings: FeatureSettings, extractor: LogMelExtractor): Promise<ClipFeatures> {
   const audio = await loadAudio(path, settings.sample_rate);
   const { data, frames } = extractor.compute(fixLength(audio.samples, settings));
-  return { data, frames, durationSec: audio.durationSec };
+  return { data, frames, durationSec: audio.durationSec, warnings: audio.warnings };
 }
 
 export interface ClipResult {
@@ -33,11 +34,12 @@ export interface ClipResult {
   durationSec: number;
   sum: number[]; // per mel bin, over frames (for the store's statistics)
   sumsq: number[];
+  warnings: string[]; // passed up so that the stage can log them naming the clip
 }
 
 /** Extracts one clip and writes its .npy atomically; returns per-bin sums for the statistics. */
 export async function extractClipToFile(audioPath: string, npyPath: string, settings: FeatureSettings, extractor: LogMelExtractor): Promise<ClipResult> {
-  const { data, frames, durationSec } = await featuresFromAudioFile(audioPath, settings, extractor);
+  const { data, frames, durationSec, warnings } = await featuresFromAudioFile(audioPath, settings, extractor);
   await writeFileAtomic(npyPath, encodeNpy(data, [frames, settings.n_mels]));
   const nMels = settings.n_mels;
   const sum = new Float64Array(nMels);
@@ -49,5 +51,5 @@ export async function extractClipToFile(audioPath: string, npyPath: string, sett
       sumsq[m] += x * x;
     }
   }
-  return { frames, durationSec, sum: Array.from(sum), sumsq: Array.from(sumsq) };
+  return { frames, durationSec, sum: Array.from(sum), sumsq: Array.from(sumsq), warnings };
 }

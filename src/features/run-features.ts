@@ -89,31 +89,32 @@ export async function runFeatures(
       const entries = new Map<string, JournalEntry>();
       const failures: SubsetManifest['failed'] = [];
       const progress = createProgress(`features ${subset.name}`, clips.length, log);
-      await Promise.all(
-        clips.map(async (clip) => {
-          const cached = done.get(clip.name);
-          if (cached) {
-            entries.set(clip.name, cached);
-            reused++;
-            progress.tick();
-            return;
-          }
-          const npyPath = join(paths.out, subset.name, npyNameFromClip(clip.name));
-          try {
-            const r = await extract(clip.audioPath, npyPath);
-            const entry: JournalEntry = { name: clip.name, hash, frames: r.frames, duration_sec: r.durationSec, sum: r.sum, sumsq: r.sumsq };
-            await appendJournal(paths.out, subset.name, entry);
-            entries.set(clip.name, entry);
-            computed++;
-          } catch (err) {
-            failed++;
-            const message = (err as Error).message;
-            failures.push({ name: clip.name, source: clip.audioPath, error: message });
-            log.error(`${clip.audioPath}: ${message.replace(`${clip.audioPath}: `, '')}`);
-          }
+      // At most two clips in flight per worker: enough to keep workers fed, without reading every WAV of a large
+      // subset into memory (and holding its file descriptor) at once.
+      await forEachLimited(clips, jobs * 2, async (clip) => {
+        const cached = done.get(clip.name);
+        if (cached) {
+          entries.set(clip.name, cached);
+          reused++;
           progress.tick();
-        }),
-      );
+          return;
+        }
+        const npyPath = join(paths.out, subset.name, npyNameFromClip(clip.name));
+        try {
+          const r = await extract(clip.audioPath, npyPath);
+          for (const w of r.warnings ?? []) log.warn(`${clip.audioPath}: ${w} (clip ${clip.name}, subset ${subset.name})`);
+          const entry: JournalEntry = { name: clip.name, hash, frames: r.frames, duration_sec: r.durationSec, sum: r.sum, sumsq: r.sumsq };
+          await appendJournal(paths.out, subset.name, entry);
+          entries.set(clip.name, entry);
+          computed++;
+        } catch (err) {
+          failed++;
+          const message = (err as Error).message;
+          failures.push({ name: clip.name, source: clip.audioPath, error: message });
+          log.error(`${clip.audioPath}: ${message.replace(`${clip.audioPath}: `, '')}`);
+        }
+        progress.tick();
+      });
       progress.done();
       const manifestClips: ManifestClip[] = clips.filter((c) => entries.has(c.name)).map((c) => manifestClip(c, entries.get(c.name)!));
       for (const c of manifestClips) audioSec += c.duration_sec;
@@ -176,6 +177,15 @@ function manifestClip(clip: ClipEntry, entry: JournalEntry): ManifestClip {
     weak_labels: clip.weakLabels,
     events: clip.events ? clip.events.map((e) => ({ onset: e.onsetSec, offset: e.offsetSec, label: e.label })) : null,
   };
+}
+
+/** Runs `fn` over `items` with at most `limit` calls pending at once. */
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 function reportProblems(problems: DataProblem[], log: Logger) {

@@ -6,7 +6,7 @@
  *   <out>/<subset>/<clip>.npy        float32 [frames, n_mels]
  *   <out>/<subset>/.journal.jsonl    clips finished so far (resume after an interruption, reuse across runs)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../errors.ts';
@@ -79,12 +79,17 @@ export const statsPath = (out: string) => join(out, 'stats.json');
 export const manifestPath = (out: string, subset: string) => join(out, subset, 'manifest.json');
 const journalPath = (out: string, subset: string) => join(out, subset, '.journal.jsonl');
 
-/** Journal entries for clips whose .npy still exists and was made with `hash`; a torn last line is ignored. */
+/**
+ * Journal entries for clips whose .npy still exists and was made with `hash`; a torn last line is ignored, and
+ * sealed with a newline so that the next append starts a line of its own instead of gluing onto the torn one.
+ */
 export function readJournal(out: string, subset: string, hash: string): Map<string, JournalEntry> {
   const done = new Map<string, JournalEntry>();
   const file = journalPath(out, subset);
   if (!existsSync(file)) return done;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  const text = readFileSync(file, 'utf8');
+  if (text.length > 0 && !text.endsWith('\n')) appendFileSync(file, '\n');
+  for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     let entry: JournalEntry;
     try {
