@@ -8,6 +8,7 @@ import { registerTrain } from './commands/train.ts';
 import { registerEval, registerPredict } from './commands/eval.ts';
 import { registerMetrics } from './commands/metrics.ts';
 import { registerBench } from './commands/bench.ts';
+import { registerReproduce } from './commands/reproduce.ts';
 
 /** Exit codes scripts can rely on: 0 ok, 1 finished with failures (some clips/files), 2 bad usage or config, 70 bug. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 70 } as const;
@@ -22,7 +23,7 @@ export function buildProgram(ctx: Omit<CliContext, 'program'>): CliContext {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   const full: CliContext = { ...ctx, program };
-  for (const register of [registerSynth, registerFeatures, registerTrain, registerEval, registerPredict, registerMetrics, registerBench]) {
+  for (const register of [registerSynth, registerFeatures, registerTrain, registerEval, registerPredict, registerMetrics, registerBench, registerReproduce]) {
     register(full).exitOverride().configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
   }
   return full;

@@ -115,6 +115,12 @@ export const SCHEMA = obj({
     median_window: num(5, { min: 0, exclusiveMin: true }),
     median_unit: oneOf(['frames', 'seconds'], 'frames'),
   }),
+  reproduce: obj({
+    heads: list(oneOf(POOLING_HEADS, 'power'), ['power', 'linear_softmax'], 1),
+    seeds: list(int(1, 0), [1, 2], 1),
+    synth_clips: int(200, 1),
+    synth_seed: int(1, 0),
+  }),
   eval: obj({
     t_collar: num(0.2, { min: 0 }),
     percentage_of_length: num(0.2, { min: 0 }),

@@ -129,6 +129,15 @@ export interface EvalConfig {
   };
 }
 
+export interface ReproduceConfig {
+  /** Pooling heads to train, one model per head and seed. */
+  heads: PoolingName[];
+  seeds: number[];
+  /** Weakly labelled clips `sed synth` makes when data.root is empty. */
+  synth_clips: number;
+  synth_seed: number;
+}
+
 export interface SedConfig {
   data: DataConfig;
   features: FeatureSettings;
@@ -137,4 +146,5 @@ export interface SedConfig {
   train: TrainConfig;
   postprocess: PostprocessConfig;
   eval: EvalConfig;
+  reproduce: ReproduceConfig;
 }

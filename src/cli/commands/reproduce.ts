@@ -1,0 +1,28 @@
+import { runReproduce } from '../../reproduce/run-reproduce.ts';
+import { UsageError } from '../../errors.ts';
+import { loggerFor, printSummary, resolveCommandConfig, withConfigOptions, type CliContext } from '../context.ts';
+
+const list = (flag: string) => (value: string) => {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new UsageError(`${flag} expects a comma-separated list`);
+  return items;
+};
+
+export function registerReproduce(ctx: CliContext) {
+  return withConfigOptions(
+    ctx.program
+      .command('reproduce')
+      .description("synth → features → train one model per head and seed → eval; writes the paper's tables, n_c vs duration and plots")
+      .requiredOption('--out <dir>', 'report folder (features, runs and evals are kept below it and reused)')
+      .option('--heads <list>', 'pooling heads, e.g. power,linear_softmax (config reproduce.heads)', list('--heads'))
+      .option('--seeds <list>', 'seeds, e.g. 1,2,3 (config reproduce.seeds)', (v: string) => list('--seeds')(v).map(Number))
+      .option('--json', 'print the summary as JSON on stdout'),
+  ).action(async (opts) => {
+    const log = loggerFor(ctx.program, ctx.io);
+    const config = resolveCommandConfig(opts, { heads: 'reproduce.heads', seeds: 'reproduce.seeds' });
+    const summary = await runReproduce(config, { out: opts.out }, log);
+    printSummary(ctx, 'reproduce done', summary, opts.json);
+    for (const c of summary.checks) log[c.passed ? 'info' : 'error'](`${c.passed ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`);
+    if (!summary.passed) ctx.exitCode = 1;
+  });
+}

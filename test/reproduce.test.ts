@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig } from '../src/config/load.ts';
+import { runReproduce } from '../src/reproduce/run-reproduce.ts';
+import { silentLogger } from '../src/util/log.ts';
+
+// A tiny end-to-end reproduction: synth into an empty folder, features, 2 heads × 1 seed, eval, reports.
+// It checks the wiring and the report files, not the paper's claims (too little data and too few epochs).
+test('reproduce runs every stage, writes the reports, and a second run only re-reports', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'sed-repro-'));
+  const config = resolveConfig({
+    data: { layout: 'dcase2019', root: join(tmp, 'data') },
+    features: { n_fft: 512, win_length: 512, hop_length: 640, n_mels: 16, f_max: 8000 },
+    net: { conv: [{ filters: 4, kernel: [3, 3], pool: [2, 4] }, { filters: 4, kernel: [3, 3], pool: [2, 4] }], rnn: { type: 'bigru', units: 4, layers: 1 } },
+    pooling: { lr: 0.05 },
+    train: { epochs: 1, batch_size: 8, backend: 'wasm' },
+    reproduce: { heads: ['power', 'linear_softmax'], seeds: [1], synth_clips: 8 },
+  });
+  const out = join(tmp, 'report');
+  const first = await runReproduce(config, { out }, silentLogger);
+  assert.equal(first.runs, 2);
+  assert.equal(first.trained, 2);
+  for (const file of ['results.md', 'results.json', 'n_c.md', 'n_c.json', 'n_c_vs_duration.svg', 'training_curves.svg', 'runs/power-seed1/n_c.json', 'eval/linear_softmax-seed1/metrics.json'])
+    assert.ok(existsSync(join(out, file)), file);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  assert.deepEqual(results.results.map((r: { head: string }) => r.head), ['power', 'linear_softmax']);
+  const nc = JSON.parse(readFileSync(join(out, 'n_c.json'), 'utf8'));
+  assert.equal(nc.classes.length, 10);
+  assert.equal(first.checks.length, 2);
+  const second = await runReproduce(config, { out }, silentLogger);
+  assert.equal(second.trained, 0);
+  assert.equal(second.reused, 2);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')), results);
+});
