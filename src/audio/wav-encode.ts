@@ -55,25 +55,131 @@ export function encodeWav(wave: Waveform, encoding: WavEncoding = { format: 'pcm
   ascii(offset, 'data');
   view.setUint32(offset + 4, dataBytes, true);
   offset += 8;
-  const full = 2 ** (bitDepth - 1);
-  for (let f = 0; f < frameCount; f++) {
-    for (let c = 0; c < channelCount; c++) {
-      const x = wave.channels[c][f];
-      if (format === 'float') {
-        if (bitDepth === 32) view.setFloat32(offset, x, true);
-        else view.setFloat64(offset, x, true);
-      } else {
-        const q = Math.max(-full, Math.min(full - 1, Math.round(x * full)));
-        if (bitDepth === 8) view.setUint8(offset, q + 128);
-        else if (bitDepth === 16) view.setInt16(offset, q, true);
-        else if (bitDepth === 24) {
-          view.setUint8(offset, q & 0xff);
-          view.setUint8(offset + 1, (q >> 8) & 0xff);
-          view.setInt8(offset + 2, q >> 16);
-        } else view.setInt32(offset, q, true);
+  writeSamples(out, view, offset, wave.channels, frameCount, format, bitDepth);
+  return out;
+}
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Writes the interleaved sample data at `offset`. One dedicated loop per (format, bitDepth), so no per-sample
+ * branching on the encoding. Integer samples: q = clip(round(x * 2^(bits-1)), -2^(bits-1), 2^(bits-1) - 1); a NaN
+ * sample is written as 0 (8-bit: 0x00), exactly as DataView's integer setters store it.
+ * The data offset is 44 (plain header) or 68 (extensible): 4-byte aligned, so on a little-endian host 16/32-bit
+ * samples go through Int16Array/Int32Array/Float32Array views of `out`; float64 (not 8-byte aligned there) is
+ * interleaved into a scratch Float64Array and copied.
+ */
+function writeSamples(
+  out: Uint8Array,
+  view: DataView,
+  offset: number,
+  channels: Float32Array[],
+  frameCount: number,
+  format: 'pcm' | 'float',
+  bitDepth: number,
+): void {
+  const channelCount = channels.length;
+  const n = frameCount * channelCount;
+  if (n === 0) return;
+  if (!LITTLE_ENDIAN_HOST) {
+    writeSamplesDataView(view, offset, channels, frameCount, format, bitDepth);
+    return;
+  }
+  if (format === 'float') {
+    if (bitDepth === 32) {
+      const dst = new Float32Array(out.buffer, out.byteOffset + offset, n);
+      if (channelCount === 1) dst.set(channels[0].subarray(0, frameCount));
+      else
+        for (let c = 0; c < channelCount; c++) {
+          const src = channels[c];
+          for (let f = 0, i = c; f < frameCount; f++, i += channelCount) dst[i] = src[f];
+        }
+    } else {
+      const tmp = new Float64Array(n);
+      for (let c = 0; c < channelCount; c++) {
+        const src = channels[c];
+        for (let f = 0, i = c; f < frameCount; f++, i += channelCount) tmp[i] = src[f];
       }
-      offset += bytesPerSample;
+      out.set(new Uint8Array(tmp.buffer), offset);
+    }
+    return;
+  }
+  if (bitDepth === 8) {
+    for (let c = 0; c < channelCount; c++) {
+      const src = channels[c];
+      for (let f = 0, i = offset + c; f < frameCount; f++, i += channelCount) {
+        let q = Math.round(src[f] * 128);
+        if (q > 127) q = 127;
+        else if (q < -128) q = -128;
+        out[i] = q + 128;
+      }
+    }
+  } else if (bitDepth === 16) {
+    const dst = new Int16Array(out.buffer, out.byteOffset + offset, n);
+    for (let c = 0; c < channelCount; c++) {
+      const src = channels[c];
+      for (let f = 0, i = c; f < frameCount; f++, i += channelCount) {
+        let q = Math.round(src[f] * 32768);
+        if (q > 32767) q = 32767;
+        else if (q < -32768) q = -32768;
+        dst[i] = q;
+      }
+    }
+  } else if (bitDepth === 24) {
+    const stride = 3 * channelCount;
+    for (let c = 0; c < channelCount; c++) {
+      const src = channels[c];
+      for (let f = 0, i = offset + 3 * c; f < frameCount; f++, i += stride) {
+        let q = Math.round(src[f] * 8388608);
+        if (q > 8388607) q = 8388607;
+        else if (q < -8388608) q = -8388608;
+        out[i] = q & 0xff;
+        out[i + 1] = (q >> 8) & 0xff;
+        out[i + 2] = (q >> 16) & 0xff;
+      }
+    }
+  } else {
+    const dst = new Int32Array(out.buffer, out.byteOffset + offset, n);
+    for (let c = 0; c < channelCount; c++) {
+      const src = channels[c];
+      for (let f = 0, i = c; f < frameCount; f++, i += channelCount) {
+        let q = Math.round(src[f] * 2147483648);
+        if (q > 2147483647) q = 2147483647;
+        else if (q < -2147483648) q = -2147483648;
+        dst[i] = q;
+      }
     }
   }
-  return out;
+}
+
+/** Big-endian hosts: the same samples through DataView's little-endian setters, one loop per encoding. */
+function writeSamplesDataView(
+  view: DataView,
+  offset: number,
+  channels: Float32Array[],
+  frameCount: number,
+  format: 'pcm' | 'float',
+  bitDepth: number,
+): void {
+  const channelCount = channels.length;
+  const bytes = bitDepth / 8;
+  const stride = bytes * channelCount;
+  const full = 2 ** (bitDepth - 1);
+  const quantize = (x: number) => Math.max(-full, Math.min(full - 1, Math.round(x * full)));
+  for (let c = 0; c < channelCount; c++) {
+    const src = channels[c];
+    const start = offset + c * bytes;
+    if (format === 'float' && bitDepth === 32) for (let f = 0, o = start; f < frameCount; f++, o += stride) view.setFloat32(o, src[f], true);
+    else if (format === 'float') for (let f = 0, o = start; f < frameCount; f++, o += stride) view.setFloat64(o, src[f], true);
+    else if (bitDepth === 8) for (let f = 0, o = start; f < frameCount; f++, o += stride) view.setUint8(o, quantize(src[f]) + 128);
+    else if (bitDepth === 16) for (let f = 0, o = start; f < frameCount; f++, o += stride) view.setInt16(o, quantize(src[f]), true);
+    else if (bitDepth === 24)
+      for (let f = 0, o = start; f < frameCount; f++, o += stride) {
+        const q = quantize(src[f]);
+        view.setUint8(o, q & 0xff);
+        view.setUint8(o + 1, (q >> 8) & 0xff);
+        view.setInt8(o + 2, q >> 16);
+      }
+    else for (let f = 0, o = start; f < frameCount; f++, o += stride) view.setInt32(o, quantize(src[f]), true);
+  }
 }
