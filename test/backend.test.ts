@@ -12,6 +12,7 @@ import type { NetConfig, PoolingName } from '../src/config/types.ts';
 import { buildCrnn, poolingHeadOf } from '../src/model/crnn.ts';
 import { PowerPooling } from '../src/model/pooling/power-pooling.ts';
 import { SedError } from '../src/errors.ts';
+import { rng } from './helpers/tensors.ts';
 
 test("explicit 'tensorflow' without tfjs-node fails with one line saying how to install it", async (t) => {
   let hasTfNode = true;
@@ -110,17 +111,6 @@ async function stepOn(backend: 'cpu' | 'wasm', setup: Setup, weights: Float32Arr
   tf.dispose([x, yClip, yFrame]);
   model.dispose();
   return out;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const cases: Array<[PoolingName, 'relu' | 'glu' | 'leaky_relu']> = [

@@ -9,21 +9,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { PowerPooling } from '../src/model/pooling/power-pooling.ts';
 import { LinearSoftmaxPooling } from '../src/model/pooling/linear-softmax-pooling.ts';
+import { rng } from './helpers/tensors.ts';
 
 before(async () => {
   await tf.setBackend('cpu');
 });
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const T = 9;
 const C = 3;
