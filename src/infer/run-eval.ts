@@ -6,18 +6,16 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { loadConfig, featureSettingsHash, type ConfigOverride } from '../config/load.ts';
 import { ConfigError, DataError } from '../errors.ts';
-import type { EventTable } from '../data/events.ts';
 import { readManifest } from '../features/store.ts';
 import { encodeNpy } from '../io/npy.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { formatEventTsv } from '../io/event-tsv.ts';
 import { selectBackend } from '../backend/select.ts';
-import { timePoolingFactor } from '../model/crnn.ts';
 import { computeMetrics, metricsOptionsFromConfig, metricsToJson, type MetricsReport } from '../metrics/compute-metrics.ts';
 import { postprocessFromConfig } from '../postprocess/from-config.ts';
 import { detectEvents, operatingPoints, psdsThresholds } from '../postprocess/sweep.ts';
 import { loadModel } from '../train/checkpoint.ts';
-import { openFeatureSource, type BatchShape, type ClipRef } from '../train/data.ts';
+import { batchShapeFor, openFeatureSource, referenceTable, type ClipRef } from '../train/data.ts';
 import { poolingHooks } from '../train/pooling-hooks.ts';
 import { predictClips } from '../train/validate.ts';
 import type { Logger } from '../util/log.ts';
@@ -71,9 +69,8 @@ export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions =
     throw new DataError(paths.features, `no subset '${subset ?? '(validation)'}' here; subsets: ${source.info.subsets.map((s) => s.name).join(', ')}`);
   const manifest = readManifest(source.dir, subset, source.info.settings_hash);
   const refs: ClipRef[] = manifest.clips.map((clip) => ({ subset, clip, hasWeak: true, hasStrong: clip.events !== null }));
-  const timePool = timePoolingFactor(config.net);
-  const outFrames = Math.floor(source.frames / timePool);
-  const shape: BatchShape = { frames: outFrames * timePool, nMels: source.nMels, outFrames, outFrameSec: source.info.frame_hop_sec * timePool };
+  const shape = batchShapeFor(source, config.net);
+  const { outFrames } = shape;
   const classes = source.classes;
   log.info({ checkpoint: dir, subset, clips: refs.length }, 'predicting');
   const pred = predictClips(model, source, refs, shape, config.train.batch_size);
@@ -87,9 +84,7 @@ export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions =
   const detections = detectEvents(clips, options, thresholds);
   await writeFileAtomic(join(paths.out, 'detections.tsv'), formatEventTsv(detections));
 
-  const reference: EventTable = { files: refs.map((r) => r.clip.name), events: [] };
-  for (const r of refs)
-    for (const e of r.clip.events ?? []) reference.events.push({ file: r.clip.name, onsetSec: e.onset, offsetSec: e.offset, label: e.label });
+  const reference = referenceTable(refs);
   const hasStrong = refs.some((r) => r.hasStrong);
   const { options: metricOptions, psdsParams } = metricsOptionsFromConfig(config.eval);
   if (hasStrong) {

@@ -2,7 +2,10 @@
  * Training and validation data from the feature store: label encoding, normalisation and batches that are read
  * from disk one batch at a time, so memory stays bounded whatever the dataset size.
  */
+import type { NetConfig } from '../config/types.ts';
+import type { EventTable } from '../data/events.ts';
 import { DataError } from '../errors.ts';
+import { timePoolingFactor } from '../model/crnn.ts';
 import {
   readClipFeatures,
   readManifest,
@@ -145,4 +148,20 @@ export function loadBatch(source: FeatureSource, refs: ClipRef[], shape: BatchSh
     }
   });
   return { x, yWeak, yStrong, weakMask, strongMask, size, clips: refs };
+}
+
+/** Model input/output frames for a store and a net: the input is cut to a whole number of time pools (501 → 500 for 4). */
+export function batchShapeFor(source: FeatureSource, net: NetConfig): BatchShape {
+  const timePool = timePoolingFactor(net);
+  const outFrames = Math.floor(source.frames / timePool);
+  return { frames: outFrames * timePool, nMels: source.nMels, outFrames, outFrameSec: source.info.frame_hop_sec * timePool };
+}
+
+/** The strong reference of the clips that have one, as an event table (clips without events included). */
+export function referenceTable(refs: ClipRef[]): EventTable {
+  const strong = refs.filter((r) => r.hasStrong);
+  return {
+    files: strong.map((r) => r.clip.name),
+    events: strong.flatMap((r) => (r.clip.events ?? []).map((e) => ({ file: r.clip.name, onsetSec: e.onset, offsetSec: e.offset, label: e.label }))),
+  };
 }

@@ -13,12 +13,12 @@ import type { SedConfig } from '../config/types.ts';
 import { ConfigError, DataError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { selectBackend } from '../backend/select.ts';
-import { buildCrnn, timePoolingFactor } from '../model/crnn.ts';
+import { buildCrnn } from '../model/crnn.ts';
 import type { Logger } from '../util/log.ts';
 import { createProgress } from '../util/progress.ts';
 import { Rng, withMathRandom } from '../util/rng.ts';
 import { findCheckpoint, loadModel, readState, restoreOptimizer, writeCheckpoint, type TrainState } from './checkpoint.ts';
-import { checkClasses, clipsOfRoles, loadBatch, openFeatureSource, type Batch, type BatchShape } from './data.ts';
+import { batchShapeFor, checkClasses, clipsOfRoles, loadBatch, openFeatureSource, type Batch, type BatchShape } from './data.ts';
 import { maskedBce, maskedMse, sigmoidRampup } from './losses.ts';
 import { poolingHooks, type PoolingHooks } from './pooling-hooks.ts';
 import { predictClips, validationMetrics, type ValidationMetrics } from './validate.ts';
@@ -78,15 +78,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
   if (!trainRefs.length) throw new DataError(paths.features, 'no training clips in this feature store');
   const classes = source.classes;
 
-  const timePool = timePoolingFactor(config.net);
-  // The model's input is cut to a whole number of time pools (e.g. 501 frames → 500 for a pool of 4).
-  const outFrames = Math.floor(source.frames / timePool);
-  const shape: BatchShape = {
-    frames: outFrames * timePool,
-    nMels: source.nMels,
-    outFrames,
-    outFrameSec: source.info.frame_hop_sec * timePool,
-  };
+  const shape = batchShapeFor(source, config.net);
 
   const checkpointDir = join(paths.out, 'checkpoints', 'last');
   const resumeFrom = opts.resume ? findCheckpoint(checkpointDir) : null;

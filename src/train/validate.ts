@@ -2,9 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SedConfig } from '../config/types.ts';
-import type { EventTable } from '../data/events.ts';
 import { eventTableFromProbabilities, eventBasedMacroF1 } from './validation-metrics.ts';
-import { loadBatch, weakLabelsOf, type BatchShape, type ClipRef, type FeatureSource } from './data.ts';
+import { loadBatch, referenceTable, weakLabelsOf, type BatchShape, type ClipRef, type FeatureSource } from './data.ts';
 
 export interface Predictions {
   clips: ClipRef[];
@@ -65,9 +64,7 @@ export function validationMetrics(pred: Predictions, classes: string[], config: 
   let eventF1: number | null = null;
   const strong = pred.clips.map((r, i) => [r, i] as const).filter(([r]) => r.hasStrong);
   if (strong.length) {
-    const reference: EventTable = { files: strong.map(([r]) => r.clip.name), events: [] };
-    for (const [r] of strong)
-      for (const e of r.clip.events ?? []) reference.events.push({ file: r.clip.name, onsetSec: e.onset, offsetSec: e.offset, label: e.label });
+    const reference = referenceTable(pred.clips);
     const estimate = eventTableFromProbabilities(
       strong.map(([r, i]) => ({ file: r.clip.name, frameProb: pred.frameProb[i] })),
       classes,
