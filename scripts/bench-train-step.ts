@@ -1,99 +1,47 @@
 /**
- * Times one training step (forward, backward, Adam via optimizer.minimize) of the reference CRNN of issue 5:
- * input [B, 500, 64]; 7 × (Conv2D 3×3 same, no bias + BatchNorm + ReLU), filters 16 32 64 128 128 128 128,
- * pools (2,4) (2,4) (1,2) (1,2) – – –; [B, 125, 128]; BiGRU 64 per direction; Dense(10, sigmoid) per frame;
- * mean over time; Adam 1e-3; binary cross-entropy; random inputs.
+ * Times training steps of the CRNNs in src/bench/train-bench.ts (the reference CRNN of issue 5, the DCASE 2019 net).
  *
- *   node --import tsx scripts/bench-train-step.ts [--backend wasm|cpu|tensorflow|auto] [--batch 8] [--warmup 1] [--steps 3]
+ *   node --import tsx scripts/bench-train-step.ts [--backend wasm|cpu|tensorflow|auto] [--model reference|dcase2019]
+ *        [--batch 8] [--warmup 2] [--steps 5] [--profile [--by-shape]]
  *
- * Prints one JSON line: {"bench":"train_step","backend":…,"batch":…,"step_ms_median":…,"step_ms_min":…,"steps":…}.
+ * Without --model and --batch it runs every configuration `sed bench train` runs. Prints one JSON line per
+ * configuration: {"bench":"train_step","backend":…,"model":…,"batch":…,"step_ms_median":…,"step_ms_min":…,"steps":…};
+ * --profile adds the per-kernel times (ms summed over the timed steps) to stderr.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { performance } from 'node:perf_hooks';
-import { selectBackend, type BackendName } from '../src/backend/select.ts';
-import type { NetConfig } from '../src/config/types.ts';
-import { buildCrnn } from '../src/model/crnn.ts';
+import type { BackendName } from '../src/backend/select.ts';
+import { benchTrainStep, TRAIN_BENCH_CONFIGS, type TrainBenchModel } from '../src/bench/train-bench.ts';
 
 const { values } = parseArgs({
   options: {
     backend: { type: 'string', default: 'wasm' },
-    batch: { type: 'string', default: '8' },
-    warmup: { type: 'string', default: '1' },
-    steps: { type: 'string', default: '3' },
+    model: { type: 'string' },
+    batch: { type: 'string' },
+    warmup: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '5' },
+    profile: { type: 'boolean', default: false },
+    'by-shape': { type: 'boolean', default: false },
   },
 });
-const batch = Number(values.batch);
-const warmup = Number(values.warmup);
-const steps = Number(values.steps);
 
-const block = (filters: number, pool: [number, number]) => ({
-  filters,
-  kernel: [3, 3] as [number, number],
-  batch_norm: true,
-  activation: 'relu' as const,
-  pool,
-  dropout: 0,
-});
-export const REFERENCE_NET: NetConfig = {
-  conv: [
-    block(16, [2, 4]),
-    block(32, [2, 4]),
-    block(64, [1, 2]),
-    block(128, [1, 2]),
-    block(128, [1, 1]),
-    block(128, [1, 1]),
-    block(128, [1, 1]),
-  ],
-  rnn: { type: 'bigru', units: 64, layers: 1, dropout: 0 },
-  dropout: 0,
-};
-
-const choice = await selectBackend(values.backend as BackendName);
-console.error(`backend ${choice.backend}: ${choice.reason}`);
-const model = buildCrnn({
-  net: REFERENCE_NET,
-  pooling: { head: 'average', n_init: 1, lambda: 0, lr: null, warmup_epochs: 0 },
-  nMels: 64,
-  nClasses: 10,
-  frames: 500,
-});
-const x = tf.randomNormal([batch, 500, 64], 0, 1, 'float32', 1);
-const y = tf.tensor2d(Float32Array.from({ length: batch * 10 }, (_, i) => (i * 7919) % 3 === 0 ? 1 : 0), [batch, 10]);
-const optimizer = tf.train.adam(1e-3);
-const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-
-function step(): number {
-  const loss = optimizer.minimize(
-    () => {
-      const [, clip] = model.apply(x, { training: true }) as tf.Tensor[];
-      const p = tf.clipByValue(clip!, 1e-7, 1 - 1e-7);
-      return tf.neg(tf.mean(tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p)))))) as tf.Scalar;
-    },
-    true,
-    vars,
-  )!;
-  const value = loss.dataSync()[0]!; // forces the step to finish
-  loss.dispose();
-  return value;
+const configs =
+  values.model === undefined && values.batch === undefined
+    ? TRAIN_BENCH_CONFIGS
+    : [{ model: (values.model ?? 'reference') as TrainBenchModel, batch: Number(values.batch ?? 8) }];
+for (const c of configs) {
+  const { kernels, ...result } = await benchTrainStep({
+    backend: values.backend as BackendName,
+    ...c,
+    warmup: Number(values.warmup),
+    steps: Number(values.steps),
+    profile: values['by-shape'] ? 'by-shape' : values.profile,
+  });
+  console.log(JSON.stringify(result));
+  if (kernels) {
+    const total = kernels.reduce((s, k) => s + k.ms, 0);
+    console.error(`per-kernel ms per step (${result.steps} steps; kernels total ${(total / result.steps).toFixed(0)} ms/step):`);
+    for (const k of kernels.slice(0, 40)) {
+      console.error(`  ${k.kernel.padEnd(50)} ${(k.ms / result.steps).toFixed(1).padStart(8)} ms  ${(k.calls / result.steps).toFixed(0).padStart(6)} calls`);
+    }
+  }
 }
-
-for (let i = 0; i < warmup; i++) step();
-const times: number[] = [];
-for (let i = 0; i < steps; i++) {
-  const t0 = performance.now();
-  step();
-  times.push(performance.now() - t0);
-}
-times.sort((a, b) => a - b);
-const median = times.length % 2 ? times[(times.length - 1) / 2]! : (times[times.length / 2 - 1]! + times[times.length / 2]!) / 2;
-console.log(
-  JSON.stringify({
-    bench: 'train_step',
-    backend: choice.backend,
-    batch,
-    step_ms_median: Math.round(median),
-    step_ms_min: Math.round(times[0]!),
-    steps,
-  }),
-);

@@ -137,3 +137,109 @@ test('regression: a [1, 2] max-pool window routes the gradient to the larger ele
   assert.deepEqual(Array.from(g.dataSync()), [0, 1, 1, 0]);
   tf.dispose([x, g]);
 });
+
+test('Conv2DBackpropInput on wasm equals cpu on random shapes, strides and paddings', async () => {
+  await selectBackend('wasm');
+  const r = rng(2468);
+  let cases = 0;
+  while (cases < 40) {
+    const b = randInt(r, 1, 3);
+    const h = randInt(r, 1, 13);
+    const w = randInt(r, 1, 13);
+    const cin = randInt(r, 1, 5);
+    const cout = randInt(r, 1, 6);
+    const kh = randInt(r, 1, 5);
+    const kw = randInt(r, 1, 5);
+    // Two thirds stride 1 (our forward-conv path), the rest go to the stock kernel.
+    const [sh, sw] = r() < 0.67 ? [1, 1] : [randInt(r, 1, 3), randInt(r, 1, 3)];
+    const pad = r() < 0.5 ? 'same' : 'valid';
+    if (pad === 'valid' && (kh > h || kw > w)) continue;
+    const outH = pad === 'same' ? Math.ceil(h / sh) : Math.floor((h - kh) / sh) + 1;
+    const outW = pad === 'same' ? Math.ceil(w / sw) : Math.floor((w - kw) / sw) + 1;
+    const dyData = randArray(r, b * outH * outW * cout);
+    const fData = randArray(r, kh * kw * cin * cout);
+    const attrs = { strides: [sh, sw], pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: [b, h, w, cin] };
+    const kernel = () =>
+      tf.engine().runKernel(
+        tf.Conv2DBackpropInput,
+        { dy: tf.tensor4d(dyData, [b, outH, outW, cout]), filter: tf.tensor4d(fData, [kh, kw, cin, cout]) },
+        attrs as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor;
+    const want = await runOn('cpu', () => tf.tidy(kernel));
+    const got = await runOn('wasm', () => tf.tidy(kernel));
+    assert.equal(got.length, b * h * w * cin);
+    const err = relError(got, want);
+    assert.ok(err <= 1e-4, `case ${JSON.stringify({ b, h, w, cin, cout, kh, kw, sh, sw, pad })}: rel err ${err}`);
+    cases++;
+  }
+});
+
+test('conv2d gradient w.r.t. the input through tf.grads on wasm equals cpu, without leaking', async () => {
+  await selectBackend('wasm');
+  const r = rng(7);
+  const xData = randArray(r, 2 * 9 * 7 * 3);
+  const fData = randArray(r, 3 * 3 * 3 * 4);
+  const grads = () =>
+    tf.tidy(() => {
+      const [dx] = tf.grads((a: tf.Tensor, k: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, 1, 'same'))),
+      )([tf.tensor4d(xData, [2, 9, 7, 3]), tf.tensor4d(fData, [3, 3, 3, 4])]);
+      return dx!;
+    });
+  const want = await runOn('cpu', grads);
+  await tf.setBackend('wasm');
+  const before = tf.memory().numTensors;
+  const got = await runOn('wasm', grads);
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(relError(got, want) <= 1e-4);
+});
+
+test('Tile on wasm equals cpu on random ranks, shapes, repeats and dtypes', async () => {
+  await selectBackend('wasm');
+  const r = rng(1357);
+  for (let trial = 0; trial < 60; trial++) {
+    const rank = randInt(r, 0, 5);
+    const shape = Array.from({ length: rank }, () => randInt(r, 0 + (trial % 10 === 0 ? 0 : 1), 4));
+    const reps = Array.from({ length: rank }, () => randInt(r, trial % 15 === 0 ? 0 : 1, 4));
+    const dtype = trial % 3 === 0 ? 'int32' : 'float32';
+    const size = shape.reduce((a, d) => a * d, 1);
+    const data = Float32Array.from({ length: size }, () => Math.round((r() * 2 - 1) * 1000));
+    const tile = () => tf.tidy(() => tf.cast(tf.tile(tf.tensor(data, shape, dtype), reps), 'float32'));
+    const want = await runOn('cpu', tile);
+    const got = await runOn('wasm', tile);
+    assert.deepEqual(Array.from(got), Array.from(want), `case ${JSON.stringify({ shape, reps, dtype })}`);
+  }
+  // The BatchNorm gradient's case: a per-channel vector over [N, H, W].
+  const v = Float32Array.from({ length: 16 }, (_, i) => i - 7.5);
+  const tile = () => tf.tidy(() => tf.tile(tf.tensor4d(v, [1, 1, 1, 16]), [3, 5, 7, 1]));
+  assert.deepEqual(Array.from(await runOn('wasm', tile)), Array.from(await runOn('cpu', tile)));
+});
+
+test('Sum and Mean on wasm equal cpu on random shapes, axes and keepDims', async () => {
+  await selectBackend('wasm');
+  const r = rng(8642);
+  for (let trial = 0; trial < 60; trial++) {
+    const rank = randInt(r, 1, 4);
+    const shape = Array.from({ length: rank }, () => randInt(r, 1, 9));
+    // Half the cases reduce leading axes (our path), the rest any subset, negative axes included.
+    const axes =
+      r() < 0.5
+        ? [...Array(randInt(r, 1, rank)).keys()]
+        : [...Array(rank).keys()].filter(() => r() < 0.5).map((a) => (r() < 0.3 ? a - rank : a));
+    const keepDims = r() < 0.5;
+    const op = trial % 2 === 0 ? tf.sum : tf.mean;
+    const data = randArray(r, shape.reduce((a, d) => a * d, 1));
+    const reduce = () => tf.tidy(() => op(tf.tensor(data, shape), axes, keepDims));
+    const want = await runOn('cpu', reduce);
+    const got = await runOn('wasm', reduce);
+    assert.equal(got.length, want.length);
+    const err = relError(got, want);
+    assert.ok(err <= 1e-4, `case ${JSON.stringify({ op: op.name, shape, axes, keepDims })}: rel err ${err}`);
+  }
+  // Shapes agree too (keepDims keeps the reduced axes as 1).
+  await tf.setBackend('wasm');
+  const t = tf.sum(tf.ones([2, 3, 4]), [0, 1], true);
+  assert.deepEqual(t.shape, [1, 1, 4]);
+  assert.deepEqual(Array.from(t.dataSync()), [6, 6, 6, 6]);
+  t.dispose();
+});

@@ -23,3 +23,35 @@ export function callWasmKernel(
 export function release(backend: tf.KernelBackend, info: tf.TensorInfo): void {
   backend.disposeData(info.dataId);
 }
+
+/** tfjs-backend-wasm's own kernels that register.ts replaced, kept for the cases our kernels hand back to them. */
+const stockKernels = new Map<string, tf.KernelConfig>();
+
+/** Remembers tfjs's kernel before register.ts unregisters it (first registration wins, so this is idempotent). */
+export function keepStockWasmKernel(config: tf.KernelConfig): void {
+  if (!stockKernels.has(config.kernelName)) stockKernels.set(config.kernelName, config);
+}
+
+/** Runs tfjs's own wasm kernel `kernelName` (replaced by ours) on the same arguments. */
+export function callStockWasmKernel(
+  kernelName: string,
+  args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap },
+): tf.TensorInfo {
+  const stock = stockKernels.get(kernelName);
+  if (stock == null) throw new Error(`no stock wasm kernel ${kernelName} was kept`);
+  return stock.kernelFunc(args) as tf.TensorInfo;
+}
+
+/**
+ * Setup hook for a kernel that replaces a stock one: tfjs runs each registered kernel's `setupFunc` when the backend
+ * initialises, and the stock kernel's (which binds its C function) must still run for `callStockWasmKernel`.
+ */
+export function stockSetup(kernelName: string): (backend: {}) => void {
+  return (backend) => stockKernels.get(kernelName)?.setupFunc?.(backend);
+}
+
+/** What our JS kernels need from the wasm backend: outputs on its heap and typed-array views of them. */
+export interface WasmHeapBackend extends tf.KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}

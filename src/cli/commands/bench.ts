@@ -1,19 +1,12 @@
 /**
  * `sed bench [features|train|all]`: one JSON line per result on stdout (`npm run bench` runs all).
- * train: a function exported by src/bench/train-bench.ts when there is one; otherwise scripts/bench-train-step.ts,
- * a top-level script (importing it would run it against our argv), in a child process whose JSON line is relayed.
+ * train: src/bench/train-bench.ts, one line per configuration (reference CRNN at batch 8 and 32, the DCASE 2019 net
+ * at batch 8) on the wasm backend.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Argument } from 'commander';
 import { benchFeatures } from '../../bench/features-bench.ts';
+import { benchTrain } from '../../bench/train-bench.ts';
 import { loggerFor, parseIntArg, type CliContext } from '../context.ts';
-
-const REPO_ROOT = new URL('../../../', import.meta.url);
-const TRAIN_MODULE = new URL('src/bench/train-bench.ts', REPO_ROOT);
-const TRAIN_SCRIPT = new URL('scripts/bench-train-step.ts', REPO_ROOT);
 
 export function registerBench(ctx: CliContext) {
   return ctx.program
@@ -29,31 +22,8 @@ export function registerBench(ctx: CliContext) {
         print(await benchFeatures({ clips: opts.clips }));
       }
       if (what === 'train' || what === 'all') {
-        log.info('timing a training step');
-        const result = await benchTrain();
-        if ('error' in result) ctx.exitCode = 1;
-        print(result);
+        log.info('timing training steps on wasm');
+        for (const result of await benchTrain({ backend: 'wasm' })) print(result);
       }
     });
-}
-
-async function benchTrain(): Promise<object> {
-  if (existsSync(TRAIN_MODULE)) {
-    const mod = (await import(TRAIN_MODULE.href)) as Record<string, unknown>;
-    const fn = mod.benchTrain ?? mod.benchTrainStep ?? mod.default ?? Object.values(mod).find((v) => typeof v === 'function');
-    if (typeof fn === 'function') return (await fn()) as object;
-  }
-  if (existsSync(TRAIN_SCRIPT)) {
-    const script = fileURLToPath(TRAIN_SCRIPT);
-    try {
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: fileURLToPath(REPO_ROOT), maxBuffer: 1 << 20 });
-      const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
-      if (line) return JSON.parse(line) as object;
-      return { bench: 'train_step', error: `${script} printed no JSON line` };
-    } catch (err) {
-      const e = err as Error & { stderr?: string };
-      return { bench: 'train_step', error: `${script}: ${(e.stderr || e.message).trim().split('\n').pop()}` };
-    }
-  }
-  return { bench: 'train_step', skipped: 'not available' };
 }
