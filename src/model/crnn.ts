@@ -17,7 +17,7 @@ import { ConfigError } from '../errors.ts';
 // tfjs-layers' GRU initialiser needs tensor methods the Node bundle of tfjs-core lacks.
 import './tensor-chained-ops.ts';
 import { Glu } from './glu.ts';
-import { applyBiGru } from './recurrent.ts';
+import { applyBiGru, type BiGruImplementation } from './recurrent.ts';
 import { createPoolingHead } from './pooling/registry.ts';
 import type { PoolingHead } from './pooling/pooling-head.ts';
 
@@ -28,6 +28,8 @@ export interface CrnnOptions {
   nClasses: number;
   /** Input frames; null/undefined accepts any length (each must be divisible by timePoolingFactor). */
   frames?: number | null;
+  /** How the bidirectional GRU is computed (same function either way); default 'fused'. */
+  gru?: BiGruImplementation;
 }
 
 /** Names of the model's two outputs, in output order. */
@@ -97,7 +99,7 @@ export function buildCrnn(opts: CrnnOptions): LayersModel {
   // [batch, frames', freq', filters] → [batch, frames', freq'·filters]
   x = layers.reshape({ targetShape: [-1, bins * lastFilters], name: 'to_sequence' }).apply(x) as SymbolicTensor;
   for (let i = 0; i < net.rnn.layers; i++) {
-    x = applyBiGru(x, { units: net.rnn.units, name: `bigru${i + 1}` });
+    x = applyBiGru(x, { units: net.rnn.units, name: `bigru${i + 1}`, implementation: opts.gru });
     if (i < net.rnn.layers - 1 && net.rnn.dropout > 0) {
       x = layers.dropout({ rate: net.rnn.dropout, name: `bigru${i + 1}_dropout` }).apply(x) as SymbolicTensor;
     }
