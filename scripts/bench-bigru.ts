@@ -58,7 +58,7 @@ const choice = await selectBackend(values.backend as BackendName);
 console.error(`backend ${choice.backend}: ${choice.reason}`);
 const model = buildCrnn({
   net: REFERENCE_NET,
-  pooling: { head: 'average', n_init: 1, lambda: 0, lr: null, warmup_epochs: 0 },
+  pooling: { head: 'average', n_init: 1, lambda: 0, lr: null, warmup_epochs: 0, unfreeze_f1: null },
   nMels: 64,
   nClasses: 10,
   frames: 500,

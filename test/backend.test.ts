@@ -81,7 +81,7 @@ async function stepOn(backend: 'cpu' | 'wasm', setup: Setup, weights: Float32Arr
   await selectBackend(backend);
   const model = buildCrnn({
     net: net(setup.activation),
-    pooling: { head: setup.head, n_init: 1, lambda: 0.01, lr: null, warmup_epochs: 0 },
+    pooling: { head: setup.head, n_init: 1, lambda: 0.01, lr: null, warmup_epochs: 0, unfreeze_f1: null },
     nMels: 8,
     nClasses: 2,
     frames: 8,

@@ -15,7 +15,7 @@ before(async () => {
   await tf.setBackend('cpu');
 });
 
-const pooling = (head: PoolingName): PoolingConfig => ({ head, n_init: 1, lambda: 0, lr: null, warmup_epochs: 0 });
+const pooling = (head: PoolingName): PoolingConfig => ({ head, n_init: 1, lambda: 0, lr: null, warmup_epochs: 0, unfreeze_f1: null });
 
 function tinyNet(activation: 'relu' | 'glu' | 'leaky_relu' = 'relu'): NetConfig {
   return {

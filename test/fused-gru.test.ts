@@ -231,7 +231,7 @@ test('a CRNN training step with the fused GRU: wasm loss and gradients equal cpu
   let weights: Float32Array[] | null = null;
   const step = async (backend: 'cpu' | 'wasm', gru: 'fused' | 'layers') => {
     await selectBackend(backend);
-    const model = buildCrnn({ net, pooling: { head: 'average', n_init: 1, lambda: 0, lr: null, warmup_epochs: 0 }, nMels: 8, nClasses: 2, frames: 8, gru });
+    const model = buildCrnn({ net, pooling: { head: 'average', n_init: 1, lambda: 0, lr: null, warmup_epochs: 0, unfreeze_f1: null }, nMels: 8, nClasses: 2, frames: 8, gru });
     if (weights) model.setWeights(weights.map((w, i) => tf.tensor(w, model.weights[i]!.shape as number[])));
     else weights = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
     const x = tf.tensor3d(xData, [2, 8, 8]);

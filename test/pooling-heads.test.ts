@@ -19,7 +19,7 @@ const B = 2;
 const T = 7;
 const C = 3;
 const D = 4;
-const cfg = (head: PoolingName, nInit = 1): PoolingConfig => ({ head, n_init: nInit, lambda: 0, lr: null, warmup_epochs: 0 });
+const cfg = (head: PoolingName, nInit = 1): PoolingConfig => ({ head, n_init: nInit, lambda: 0, lr: null, warmup_epochs: 0, unfreeze_f1: null });
 
 /** y[b][t][c] in (0.01, 0.99) as nested float64 arrays plus the same values as a float32 tensor. */
 function randomProbs(seed: number): { y: number[][][]; tensor: tf.Tensor3D } {

@@ -101,3 +101,26 @@ test('one-line errors: unknown key, missing features, class list mismatch, exist
   const otherFeatures = config({ features: { ...base.features, n_mels: 24 } });
   await assert.rejects(runTrain(otherFeatures, { features: featuresDir, out: join(tmp, 'r3') }, silentLogger), (e: unknown) => e instanceof ConfigError && e.keyPath === 'features');
 });
+
+test('pooling.unfreeze_f1 keeps a class n_c at its initial value until the class is learned on the training clips', async () => {
+  await prepare();
+  const out = join(tmp, 'run-gated');
+  await runTrain(config({ pooling: { ...base.pooling, unfreeze_f1: 0.2 } }), { features: featuresDir, out }, silentLogger);
+  const lines = readMetrics(out);
+  let frozenSeen = 0;
+  let movedSeen = 0;
+  for (let e = 0; e < lines.length; e++) {
+    // during epoch e the free classes are those listed after epoch e − 1 (none before the first epoch)
+    const free = new Set<string>(e === 0 ? [] : lines[e - 1].pooling_unfrozen);
+    for (const [cls, n] of Object.entries(lines[e].per_class.values) as [string, number][]) {
+      if (!free.has(cls)) {
+        assert.equal(n, e === 0 ? 1 : lines[e - 1].per_class.values[cls], `${cls} frozen in epoch ${e + 1}`);
+        frozenSeen++;
+      } else if (n !== lines[e - 1].per_class.values[cls]) movedSeen++;
+    }
+    // a class becomes free only when its epoch's training clip F1 reaches the threshold, and stays free
+    if (e > 0) for (const cls of lines[e - 1].pooling_unfrozen) assert.ok(lines[e].pooling_unfrozen.includes(cls));
+  }
+  assert.ok(frozenSeen > 0, 'some class stayed frozen for an epoch');
+  assert.ok(movedSeen > 0, 'free classes move');
+});

@@ -75,7 +75,7 @@ export const REFERENCE_NET: NetConfig = {
   dropout: 0,
 };
 
-const AVERAGE_HEAD: PoolingConfig = { head: 'average', n_init: 1, lambda: 0, lr: null, warmup_epochs: 0 };
+const AVERAGE_HEAD: PoolingConfig = { head: 'average', n_init: 1, lambda: 0, lr: null, warmup_epochs: 0, unfreeze_f1: null };
 const N_MELS = 64;
 const N_CLASSES = 10;
 const DCASE2019_CONFIG = fileURLToPath(new URL('../../configs/dcase2019.yaml', import.meta.url));

@@ -92,6 +92,7 @@ export const SCHEMA = obj({
     lambda: num(1e-3, { min: 0 }),
     lr: num(null, { min: 0, exclusiveMin: true, nullable: true }),
     warmup_epochs: int(0, 0),
+    unfreeze_f1: num(null, { min: 0, max: 1, nullable: true }),
   }),
   train: obj({
     epochs: int(20, 1),

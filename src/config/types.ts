@@ -79,6 +79,11 @@ export interface PoolingConfig {
   lr: number | null;
   /** Epochs during which the pooling parameters stay frozen and λ is off (0 = the paper's plain recipe). */
   warmup_epochs: number;
+  /**
+   * After the warm-up, a class's pooling parameters stay frozen until the class is learned: its clip-level F1 on the
+   * training clips of an epoch reaches this value (then they stay free). null = all classes free (the paper's recipe).
+   */
+  unfreeze_f1: number | null;
 }
 
 export interface MeanTeacherConfig {

@@ -3,6 +3,8 @@
  * seed → eval, reusing whatever is already done, then the paper-style tables, the n_c-vs-duration analysis and plots.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { configToYaml } from '../config/load.ts';
 import { join } from 'node:path';
 import type { PoolingName, SedConfig } from '../config/types.ts';
 import { runFeatures } from '../features/run-features.ts';
@@ -53,13 +55,20 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
       const id = `${head}-seed${seed}`;
       const run = join(paths.out, 'runs', id);
       const runConfig: SedConfig = { ...config, pooling: { ...config.pooling, head }, train: { ...config.train, seed } };
+      const evalDir = join(paths.out, 'eval', id);
+      // a run made with other settings is redone, not reported as if it were this one
+      const savedConfig = join(run, 'config.yaml');
+      if (existsSync(savedConfig) && readFileSync(savedConfig, 'utf8') !== configToYaml(runConfig)) {
+        log.warn({ run: id }, 'settings changed since this run was made: training it again');
+        await rm(run, { recursive: true, force: true });
+        await rm(evalDir, { recursive: true, force: true });
+      }
       const fresh = !existsSync(join(run, 'summary.json'));
       if (fresh) {
         log.info({ run: id }, 'training');
         await timed('train', () => runTrain(runConfig, { features, out: run }, log, { resume: existsSync(join(run, 'metrics.jsonl')) }));
         trained++;
       }
-      const evalDir = join(paths.out, 'eval', id);
       if (fresh || !existsSync(join(evalDir, 'metrics.json'))) await timed('eval', () => runEval({ run, features, out: evalDir }, log));
       rows.push({ head, seed, id, metrics: JSON.parse(readFileSync(join(evalDir, 'metrics.json'), 'utf8')) });
     }

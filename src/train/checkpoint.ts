@@ -24,6 +24,10 @@ export interface TrainState {
   optimizers: Record<string, tf.io.WeightsManifestEntry[]>;
   /** Running sums of the epoch in progress, so an epoch resumed mid-way reports the same means. */
   epoch_sums: Record<string, number>;
+  /** Per class, whether its pooling parameters may move (pooling.unfreeze_f1); null when every class is free. */
+  unfrozen: boolean[] | null;
+  /** Clip-level tp, fp, fn per class over the training clips of the epoch in progress (at threshold 0.5). */
+  clip_counts: [number[], number[], number[]];
   interrupted: boolean;
 }
 

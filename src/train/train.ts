@@ -56,6 +56,8 @@ export interface EpochRecord {
   train: Record<string, number>;
   val: ValidationMetrics;
   per_class: { name: string; values: Record<string, number> } | null;
+  /** Classes whose pooling parameters are free after this epoch (with pooling.unfreeze_f1). */
+  pooling_unfrozen?: string[];
 }
 
 const TRAIN_ROLES = ['train_weak', 'train_strong'];
@@ -112,7 +114,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
       fresh.setWeights(model.getWeights());
       teacher = fresh;
     }
-    state = { epoch: 0, batch_in_epoch: 0, step: 0, rng: rng.state(), best: null, epoch_sums: {}, interrupted: false };
+    state = { epoch: 0, batch_in_epoch: 0, step: 0, rng: rng.state(), best: null, epoch_sums: {}, interrupted: false, unfrozen: config.pooling.unfreeze_f1 === null ? null : classes.map(() => false), clip_counts: zeroCounts(classes.length) };
     await writeFileAtomic(join(paths.out, 'config.yaml'), configToYaml(config));
     // predict needs the normalisation and class list without the feature store
     await writeFileAtomic(join(paths.out, 'feature_stats.json'), `${JSON.stringify({ ...source.stats, classes }, null, 1)}\n`);
@@ -135,6 +137,8 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
       const poolingFrozen = epoch < config.pooling.warmup_epochs;
       const vars = poolingFrozen ? allVars.filter((v) => !poolingVars.has(v.name)) : allVars;
       const sums = state.batch_in_epoch ? state.epoch_sums : {};
+      const counts = state.batch_in_epoch ? state.clip_counts : zeroCounts(classes.length);
+      const gate = !poolingFrozen && state.unfrozen ? state.unfrozen.map((free) => (free ? 1 : 0)) : null;
       const progress = createProgress(`epoch ${epoch + 1}/${config.train.epochs}`, stepsPerEpoch, log, { every: config.train.log_every });
       if (state.batch_in_epoch) progress.tick(state.batch_in_epoch);
       for (let b = state.batch_in_epoch; b < stepsPerEpoch; b++) {
@@ -146,16 +150,18 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
           lambda: poolingFrozen ? 0 : config.pooling.lambda,
           strongWeight: config.train.strong_weight,
           consistencyWeight,
+          poolingGate: gate,
         });
+        countClipDecisions(terms.clipProb, batch, counts);
         if (!poolingFrozen) hooks.project();
         if (teacher) emaUpdate(teacher, model, mt.ema_decay);
-        for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
+        for (const [k, v] of Object.entries(terms.losses)) sums[k] = (sums[k] ?? 0) + v;
         sums.batches = (sums.batches ?? 0) + 1;
         state.step++;
-        progress.tick(1, `loss ${terms.loss.toFixed(4)}`);
+        progress.tick(1, `loss ${terms.losses.loss.toFixed(4)}`);
         if (opts.signal?.aborted && b + 1 < stepsPerEpoch) {
           interrupted = true;
-          state = { ...state, epoch, batch_in_epoch: b + 1, epoch_sums: sums, rng: rng.state(), interrupted: true };
+          state = { ...state, epoch, batch_in_epoch: b + 1, epoch_sums: sums, clip_counts: counts, rng: rng.state(), interrupted: true };
           break;
         }
       }
@@ -177,11 +183,15 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
         val,
         per_class: perClass ? { name: perClass.name, values: Object.fromEntries(classes.map((c, i) => [c, perClass.values[i]])) } : null,
       };
-      await appendFile(join(paths.out, 'metrics.jsonl'), `${JSON.stringify(record)}\n`);
+      const trainClipF1 = clipF1PerClass(counts);
+      record.train.clip_f1_macro = trainClipF1.reduce((a, b) => a + b, 0) / Math.max(1, trainClipF1.length);
       const metricValue = config.train.select_metric === 'val_loss' ? val.loss : (val[config.train.select_metric] ?? NaN);
       const improved = Number.isFinite(metricValue) && (!state.best || (HIGHER_IS_BETTER[config.train.select_metric] ? metricValue > state.best.value : metricValue < state.best.value));
       if (improved) state.best = { metric: config.train.select_metric, value: metricValue, epoch: epoch + 1 };
-      state = { ...state, epoch: epoch + 1, batch_in_epoch: 0, epoch_sums: {}, rng: rng.state() };
+      const unfrozen = updateUnfrozen(state.unfrozen, counts, config.pooling.unfreeze_f1, epoch + 1 >= config.pooling.warmup_epochs);
+      if (unfrozen) record.pooling_unfrozen = classes.filter((_, c) => unfrozen[c]);
+      state = { ...state, epoch: epoch + 1, batch_in_epoch: 0, epoch_sums: {}, clip_counts: zeroCounts(classes.length), unfrozen, rng: rng.state() };
+      await appendFile(join(paths.out, 'metrics.jsonl'), `${JSON.stringify(record)}\n`);
       log.info(
         { loss: round(train.loss), val_loss: round(val.loss), clip_f1: round(val.clip_f1_macro), event_f1: val.event_f1_macro === null ? null : round(val.event_f1_macro), seconds: round(seconds, 1), ...(perClass ? { [perClass.name]: perClass.values.map((v) => round(v, 3)) } : {}) },
         `epoch ${epoch + 1}/${config.train.epochs}${improved ? ' (best)' : ''}`,
@@ -227,6 +237,14 @@ interface StepSettings {
   lambda: number;
   strongWeight: number;
   consistencyWeight: number;
+  /** Per class 1 (free) or 0 (frozen): multiplies the gradients of per-class pooling parameters. null = all free. */
+  poolingGate: number[] | null;
+}
+
+/** Loss terms as numbers, and the clip probabilities of the batch for the per-class learned test. */
+interface StepResult {
+  losses: Record<string, number>;
+  clipProb: Float32Array; // [B, C]
 }
 
 /** One optimiser step; returns the loss terms as numbers. */
@@ -239,7 +257,7 @@ function trainStep(
   vars: tf.Variable[],
   poolingVars: Set<string>,
   s: StepSettings,
-): Record<string, number> {
+): StepResult {
   const nClasses = batch.yWeak.length / batch.size;
   return tf.tidy(() => {
     const x = tf.tensor3d(batch.x, [batch.size, shape.frames, shape.nMels]);
@@ -250,8 +268,10 @@ function trainStep(
     const allMask = tf.onesLike(weakMask) as tf.Tensor1D;
     const teacherOut = teacher && s.consistencyWeight > 0 ? (teacher.apply(x, { training: true }) as tf.Tensor[]) : null;
     const parts: Record<string, tf.Scalar> = {};
+    let clipOut: tf.Tensor | null = null;
     const { value, grads } = tf.variableGrads(() => {
       const [frameProb, clipProb] = model.apply(x, { training: true }) as tf.Tensor[];
+      clipOut = tf.keep(clipProb);
       parts.clip_bce = maskedBce(yWeak, clipProb, weakMask);
       let loss: tf.Scalar = parts.clip_bce;
       if (batch.strongMask.some((m) => m > 0)) {
@@ -273,16 +293,57 @@ function trainStep(
     }, vars);
     const mainGrads: tf.NamedTensorMap = {};
     const poolingGrads: tf.NamedTensorMap = {};
-    for (const [name, g] of Object.entries(grads)) (poolingVars.has(name) ? poolingGrads : mainGrads)[name] = g;
+    const gate = s.poolingGate ? tf.tensor1d(s.poolingGate) : null;
+    for (const [name, g] of Object.entries(grads)) {
+      if (!poolingVars.has(name)) mainGrads[name] = g;
+      // per-class parameters (n_c, α_c, attention's per-class columns) have the class axis last
+      else poolingGrads[name] = gate && g.shape[g.shape.length - 1] === nClasses ? tf.mul(g, gate) : g;
+    }
     s.main.applyGradients(mainGrads);
     if (Object.keys(poolingGrads).length) s.pooling.applyGradients(poolingGrads);
-    const out: Record<string, number> = { loss: value.dataSync()[0] };
+    const losses: Record<string, number> = { loss: value.dataSync()[0] };
     for (const [k, t] of Object.entries(parts)) {
-      out[k] = t.dataSync()[0];
+      losses[k] = t.dataSync()[0];
       t.dispose();
     }
-    return out;
+    const clipProb = (clipOut as tf.Tensor | null)!.dataSync() as Float32Array;
+    (clipOut as tf.Tensor | null)!.dispose();
+    return { losses, clipProb };
   });
+}
+
+const zeroCounts = (nClasses: number): [number[], number[], number[]] => [new Array(nClasses).fill(0), new Array(nClasses).fill(0), new Array(nClasses).fill(0)];
+
+/** Adds a batch's clip-level decisions (threshold 0.5) on weakly labelled clips to tp, fp, fn per class. */
+function countClipDecisions(clipProb: Float32Array, batch: Batch, [tp, fp, fn]: [number[], number[], number[]]) {
+  const nClasses = tp.length;
+  for (let b = 0; b < batch.size; b++) {
+    if (!batch.weakMask[b]) continue;
+    for (let c = 0; c < nClasses; c++) {
+      const detected = clipProb[b * nClasses + c] >= 0.5;
+      const present = batch.yWeak[b * nClasses + c] > 0;
+      if (detected && present) tp[c]++;
+      else if (detected) fp[c]++;
+      else if (present) fn[c]++;
+    }
+  }
+}
+
+/** F1 per class, 0 when a class has neither detections nor references. */
+function clipF1PerClass([tp, fp, fn]: [number[], number[], number[]]): number[] {
+  return tp.map((t, c) => (2 * t + fp[c] + fn[c] ? (2 * t) / (2 * t + fp[c] + fn[c]) : 0));
+}
+
+/**
+ * Which classes' pooling parameters are free for the next epoch: with pooling.unfreeze_f1 set, a class becomes free
+ * (for good) once an epoch's training clip F1 reaches it, counted from the last warm-up epoch on. Early in training a
+ * class that is not yet detected gets only false-positive pressure on its n_c, which drives n_c to 0 (average
+ * pooling) before the class is learned (shared/SCIENCE.md); this keeps n_c at its initial value until then.
+ */
+function updateUnfrozen(current: boolean[] | null, counts: [number[], number[], number[]], threshold: number | null, afterWarmup: boolean): boolean[] | null {
+  if (threshold === null) return null;
+  const f1 = clipF1PerClass(counts);
+  return f1.map((v, c) => (current?.[c] ?? false) || (afterWarmup && v >= threshold));
 }
 
 /** teacher ← decay · teacher + (1 − decay) · student, over every weight (batch-norm statistics included). */
