@@ -130,7 +130,8 @@ export async function runFeatures(
       };
       await writeJson(manifestPath(paths.out, subset.name), manifest);
       subsetCounts[subset.name] = manifestClips.length;
-      if (TRAINING_ROLES.has(subset.role)) trainingEntries.push(...entries.values());
+      // in metadata order, not completion order, so that the float sums (and stats.json) are the same on every run
+      if (TRAINING_ROLES.has(subset.role)) for (const c of clips) if (entries.has(c.name)) trainingEntries.push(entries.get(c.name)!);
     }
   } finally {
     await pool?.close();
