@@ -21,6 +21,7 @@ import { findCheckpoint, loadModel, readState, restoreOptimizer, writeCheckpoint
 import { batchShapeFor, checkClasses, clipsOfRoles, loadBatch, openFeatureSource, type Batch, type BatchShape } from './data.ts';
 import { maskedBce, maskedMse, sigmoidRampup } from './losses.ts';
 import { poolingHooks, type PoolingHooks } from './pooling-hooks.ts';
+import { clipF1PerClass, countClipDecisions, updateUnfrozen, zeroCounts } from './pooling-gate.ts';
 import { predictClips, validationMetrics, type ValidationMetrics } from './validate.ts';
 
 export interface TrainPaths {
@@ -310,40 +311,6 @@ function trainStep(
     (clipOut as tf.Tensor | null)!.dispose();
     return { losses, clipProb };
   });
-}
-
-const zeroCounts = (nClasses: number): [number[], number[], number[]] => [new Array(nClasses).fill(0), new Array(nClasses).fill(0), new Array(nClasses).fill(0)];
-
-/** Adds a batch's clip-level decisions (threshold 0.5) on weakly labelled clips to tp, fp, fn per class. */
-function countClipDecisions(clipProb: Float32Array, batch: Batch, [tp, fp, fn]: [number[], number[], number[]]) {
-  const nClasses = tp.length;
-  for (let b = 0; b < batch.size; b++) {
-    if (!batch.weakMask[b]) continue;
-    for (let c = 0; c < nClasses; c++) {
-      const detected = clipProb[b * nClasses + c] >= 0.5;
-      const present = batch.yWeak[b * nClasses + c] > 0;
-      if (detected && present) tp[c]++;
-      else if (detected) fp[c]++;
-      else if (present) fn[c]++;
-    }
-  }
-}
-
-/** F1 per class, 0 when a class has neither detections nor references. */
-function clipF1PerClass([tp, fp, fn]: [number[], number[], number[]]): number[] {
-  return tp.map((t, c) => (2 * t + fp[c] + fn[c] ? (2 * t) / (2 * t + fp[c] + fn[c]) : 0));
-}
-
-/**
- * Which classes' pooling parameters are free for the next epoch: with pooling.unfreeze_f1 set, a class becomes free
- * (for good) once an epoch's training clip F1 reaches it, counted from the last warm-up epoch on. Early in training a
- * class that is not yet detected gets only false-positive pressure on its n_c, which drives n_c to 0 (average
- * pooling) before the class is learned (shared/SCIENCE.md); this keeps n_c at its initial value until then.
- */
-function updateUnfrozen(current: boolean[] | null, counts: [number[], number[], number[]], threshold: number | null, afterWarmup: boolean): boolean[] | null {
-  if (threshold === null) return null;
-  const f1 = clipF1PerClass(counts);
-  return f1.map((v, c) => (current?.[c] ?? false) || (afterWarmup && v >= threshold));
 }
 
 /** teacher ← decay · teacher + (1 − decay) · student, over every weight (batch-norm statistics included). */
