@@ -1,10 +1,12 @@
 /**
  * Errors that the CLI reports as one line and turns into an exit code.
  * Every message names what is at fault: a config key path, a file (and line), or a shape.
+ * Exit codes: 2 for everything the user can fix (usage, config, input data that stops a command), 70 for a broken
+ * internal invariant (ShapeError). 1 is never thrown: it means "finished, with failures" and a command sets it itself.
  */
 export class SedError extends Error {
   /** Exit code the CLI uses when this error escapes a command. */
-  readonly exitCode: number = 1;
+  readonly exitCode: number = 2;
 }
 
 /** A configuration value is missing, unknown or out of range. `keyPath` is dotted, e.g. `features.n_fft`. */
@@ -20,7 +22,7 @@ export class ConfigError extends SedError {
   }
 }
 
-/** A data file (WAV, TSV, .npy, manifest) is unreadable or malformed. */
+/** A data file (WAV, TSV, .npy, manifest) is unreadable or malformed: the user's input, so exit 2 when it stops a command. */
 export class DataError extends SedError {
   constructor(
     readonly file: string,
@@ -32,8 +34,9 @@ export class DataError extends SedError {
   }
 }
 
-/** A tensor or array does not have the shape a stage expects. */
+/** A tensor or array does not have the shape a stage expects: a bug in our code, so exit 70. */
 export class ShapeError extends SedError {
+  override readonly exitCode = 70;
   constructor(
     what: string,
     readonly expected: string,

@@ -4,6 +4,8 @@ import { loadConfig, type ConfigOverride } from '../config/load.ts';
 import type { SedConfig } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
 import { createLogger, type LogFormat, type Logger } from '../util/log.ts';
+import { roundForDisplay } from '../util/format.ts';
+import { requireFile } from './paths.ts';
 
 export interface GlobalOptions {
   logFormat: LogFormat;
@@ -24,7 +26,7 @@ export function loggerFor(program: Command, io: CliIo): Logger {
 /** `--config FILE` and repeatable `--set key.path=value`, shared by the commands that take a config. */
 export function withConfigOptions(cmd: Command): Command {
   return cmd
-    .option('-c, --config <file>', 'YAML config (defaults: the built-in synthetic-data config)')
+    .option('-c, --config <file>', 'YAML config (default: configs/default.yaml, the built-in synthetic data)')
     .option('--set <key=value>', 'override any config key, e.g. --set train.lr=3e-4 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[]);
 }
 
@@ -38,6 +40,7 @@ export function resolveCommandConfig(opts: Record<string, unknown>, flagKeys: Fl
     if (eq <= 0) throw new UsageError(`--set expects key.path=value, got '${item}'`);
     overrides.push({ keyPath: item.slice(0, eq).trim(), value: item.slice(eq + 1), source: `--set ${item}` });
   }
+  if (opts.config !== undefined) requireFile(opts.config as string, '--config');
   for (const [flag, keyPath] of Object.entries(flagKeys)) {
     if (opts[flag] !== undefined) overrides.push({ keyPath, value: opts[flag], source: `--${flag}` });
   }
@@ -60,12 +63,17 @@ export interface CliContext {
   exitCode: number;
 }
 
-/** Prints a command's summary: JSON on stdout with --json, otherwise readable key: value lines on stderr. */
-export function printSummary(ctx: CliContext, title: string, summary: object, json = false) {
+/**
+ * Prints a command's summary: JSON on stdout with --json (full precision), otherwise readable `label: value` lines on
+ * stderr with numbers rounded for reading (roundForDisplay), and nothing at all under -q. `labels` renames keys
+ * whose bare name would not say what they count (e.g. synth's `clips` → `clips (all subsets)`).
+ */
+export function printSummary(ctx: CliContext, title: string, summary: object, json = false, labels: Record<string, string> = {}) {
   if (json) {
     ctx.io.stdout(`${JSON.stringify(summary, null, 1)}\n`);
     return;
   }
-  const lines = Object.entries(summary).map(([k, v]) => `  ${k}: ${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : typeof v === 'object' ? JSON.stringify(v) : v}`);
+  if (ctx.program.opts<GlobalOptions>().quiet) return;
+  const lines = Object.entries(roundForDisplay(summary) as object).map(([k, v]) => `  ${labels[k] ?? k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}`);
   ctx.io.stderr(`${title}\n${lines.join('\n')}\n`);
 }

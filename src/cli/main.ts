@@ -9,19 +9,29 @@ import { registerEval, registerPredict } from './commands/eval.ts';
 import { registerMetrics } from './commands/metrics.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerReproduce } from './commands/reproduce.ts';
+import { NPX_NOTE, packageVersion, withExamples } from './help.ts';
 
-/** Exit codes scripts can rely on: 0 ok, 1 finished with failures (some clips/files), 2 bad usage or config, 70 bug. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 70 } as const;
+/**
+ * Exit codes scripts can rely on: 0 ok, 1 finished with failures (some clips/files), 2 bad usage or config, 70 bug
+ * (an error we did not expect), 130 interrupted (Ctrl-C; training wrote a checkpoint).
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
 export function buildProgram(ctx: Omit<CliContext, 'program'>): CliContext {
-  const program = new Command('sed')
+  const program = new Command('npx sed')
     .description('Weak-label sound event detection: features, CRNN training with pooling heads (power pooling), DCASE metrics')
     .addOption(logFormatOption())
     .option('-q, --quiet', 'only warnings and errors on stderr')
     .option('-v, --verbose', 'debug logging')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
+  program.addHelpText('before', `${NPX_NOTE}\n`);
+  withExamples(program, [
+    ['npm run first-run', 'synth → features → train → eval on the built-in synthetic data (reports/first/report.md)'],
+    ['npx sed train --help', 'the options of one command, with examples'],
+  ]);
   const full: CliContext = { ...ctx, program };
   for (const register of [registerSynth, registerFeatures, registerTrain, registerEval, registerPredict, registerMetrics, registerBench, registerReproduce]) {
     register(full).exitOverride().configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
@@ -38,12 +48,21 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     await ctx.program.parseAsync(argv);
     return ctx.exitCode;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (err instanceof SedError) {
-      io.stderr(`sed: error: ${err.message}\n`);
-      return err.exitCode;
-    }
-    io.stderr(`sed: internal error: ${(err as Error)?.stack ?? err}\n`);
-    return EXIT.internal;
+    return reportError(err, io);
   }
+}
+
+/**
+ * The error boundary: prints one line for an error that escaped a command and returns its exit code. Commander's
+ * own errors (unknown option, bad argument) have printed themselves already: 0 for --help/--version, else 2.
+ * SedErrors carry their code (2, or 70 for a broken invariant); anything else is a bug: 70 with the stack.
+ */
+export function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (err instanceof SedError) {
+    io.stderr(err.exitCode === EXIT.internal ? `sed: internal error (a bug, please report it): ${err.message}\n` : `sed: error: ${err.message}\n`);
+    return err.exitCode;
+  }
+  io.stderr(`sed: internal error (a bug, please report it): ${(err as Error)?.stack ?? err}\n`);
+  return EXIT.internal;
 }

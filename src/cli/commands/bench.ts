@@ -7,14 +7,18 @@ import { Argument } from 'commander';
 import { benchFeatures } from '../../bench/features-bench.ts';
 import { benchTrain } from '../../bench/train-bench.ts';
 import { loggerFor, parseIntArg, type CliContext } from '../context.ts';
+import { withExamples } from '../help.ts';
 
 export function registerBench(ctx: CliContext) {
-  return ctx.program
+  const cmd = ctx.program
     .command('bench')
     .description('time feature extraction (DESED setting, one thread) and a training step; prints one JSON line per result')
     .addArgument(new Argument('[what]', 'what to time').choices(['features', 'train', 'all']).default('all'))
-    .option('--clips <n>', 'clips timed by the features bench', parseIntArg('--clips'), 20)
-    .action(async (what: string, opts: { clips: number }) => {
+    .option('--clips <n>', 'clips timed by the features bench', parseIntArg('--clips'), 20);
+  return withExamples(cmd, [
+    ['npx sed bench', 'everything (what `npm run bench` runs)'],
+    ['npx sed bench features --clips 50'],
+  ]).action(async (what: string, opts: { clips: number }) => {
       const log = loggerFor(ctx.program, ctx.io);
       const print = (result: object) => ctx.io.stdout(`${JSON.stringify(result)}\n`);
       if (what === 'features' || what === 'all') {

@@ -2,30 +2,29 @@ import { Option } from 'commander';
 import { runEval } from '../../infer/run-eval.ts';
 import { runPredict } from '../../infer/run-predict.ts';
 import { formatEventTsv } from '../../io/event-tsv.ts';
-import type { ConfigOverride } from '../../config/load.ts';
 import { loggerFor, printSummary, type CliContext } from '../context.ts';
-
-function postprocessOverrides(opts: Record<string, unknown>): ConfigOverride[] {
-  const out: ConfigOverride[] = [];
-  if (opts.threshold !== undefined) out.push({ keyPath: 'postprocess.threshold', value: opts.threshold, source: '--threshold' });
-  if (opts.median !== undefined) out.push({ keyPath: 'postprocess.median_window', value: opts.median, source: '--median' });
-  return out;
-}
+import { requireFeatureStore, requireRunFolder } from '../paths.ts';
+import { withExamples } from '../help.ts';
+import { postprocessOverrides, withPostprocessOptions } from '../postprocess-flags.ts';
 
 export function registerEval(ctx: CliContext) {
-  return ctx.program
+  const cmd = ctx.program
     .command('eval')
     .description('evaluate a run on a subset: detections TSV, frame probabilities (.npy), metrics.json, report.md')
     .requiredOption('--run <dir>', 'run folder written by `sed train`')
     .option('--checkpoint <name>', "'best', 'last' or a checkpoints/ folder name such as epoch-007", 'best')
     .option('--features <dir>', 'feature store', 'features/synth2019')
     .option('--subset <name>', 'subset to evaluate (default: the validation/test subset)')
-    .requiredOption('--out <dir>', 'report folder')
-    .option('--threshold <p>', 'decision threshold for every class (config postprocess.threshold)')
-    .option('--median <n>', 'median filter window (config postprocess.median_window)')
+    .requiredOption('--out <dir>', 'report folder');
+  return withExamples(withPostprocessOptions(cmd), [
+    ['npx sed eval --run runs/first --features features/synth2019 --out reports/first'],
+    ['npx sed eval --run runs/first --features features/synth2019 --out reports/median --median 0.4s --threshold 0.3', 'another median window (0.4 s) and threshold than the run\'s config'],
+  ])
     .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (opts) => {
+      requireRunFolder(opts.run);
+      requireFeatureStore(opts.features);
       const log = loggerFor(ctx.program, ctx.io);
       const summary = await runEval({ run: opts.run, features: opts.features, out: opts.out }, log, {
         checkpoint: opts.checkpoint,
@@ -45,6 +44,7 @@ export function registerPredict(ctx: CliContext) {
     .option('--checkpoint <name>', "'best', 'last' or a checkpoints/ folder name", 'best')
     .argument('<wav...>', 'audio files')
     .option('--json', 'print events as JSON instead of TSV')
+    .addHelpText('after', '\nExamples:\n  $ npx sed predict --run runs/first clip1.wav clip2.wav > detections.tsv\n')
     .action(async (files: string[], opts) => {
       const log = loggerFor(ctx.program, ctx.io);
       const result = await runPredict(opts.run, files, log, { checkpoint: opts.checkpoint });

@@ -1,9 +1,10 @@
 import { Option } from 'commander';
 import { runFeatures } from '../../features/run-features.ts';
 import { loggerFor, parseIntArg, printSummary, resolveCommandConfig, withConfigOptions, type CliContext } from '../context.ts';
+import { withExamples } from '../help.ts';
 
 export function registerFeatures(ctx: CliContext) {
-  return withConfigOptions(
+  const cmd = withConfigOptions(
     ctx.program
       .command('features')
       .description('extract log-mel features of every clip of a DCASE 2017/2019 folder into .npy files with manifests')
@@ -12,7 +13,11 @@ export function registerFeatures(ctx: CliContext) {
       .requiredOption('--out <dir>', 'feature store folder')
       .option('-j, --jobs <n>', 'worker threads (default: number of cores)', parseIntArg('--jobs'))
       .option('--json', 'print the summary as JSON on stdout'),
-  ).action(async (opts) => {
+  );
+  return withExamples(cmd, [
+    ['npx sed features --config configs/default.yaml --root data/synth2019 --out features/synth2019', 're-running it skips the clips already done with the same settings'],
+    ['npx sed features --config configs/dcase2019.yaml --root /data/DESED --out features/desed --jobs 2'],
+  ]).action(async (opts) => {
     const log = loggerFor(ctx.program, ctx.io);
     const config = resolveCommandConfig(opts, { layout: 'data.layout', root: 'data.root' });
     log.info({ layout: config.data.layout, root: config.data.root, out: opts.out }, 'extracting features');

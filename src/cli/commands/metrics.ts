@@ -4,18 +4,26 @@ import { readDurationsTsv, readEventTsv } from '../../io/event-tsv.ts';
 import { resolveConfig } from '../../config/load.ts';
 import { UsageError } from '../../errors.ts';
 import type { CliContext } from '../context.ts';
+import { withExamples } from '../help.ts';
+import { requireFile } from '../paths.ts';
 
 export function registerMetrics(ctx: CliContext) {
-  return ctx.program
+  const cmd = ctx.program
     .command('metrics')
     .description('score a detections TSV against a reference TSV: event-based, segment-based, tagging (sed_eval 0.2.1 semantics) and PSDS1')
     .requiredOption('--reference <tsv>', 'reference events: filename, onset, offset, event_label')
     .requiredOption('--estimate <tsv...>', 'detections TSV; for PSDS1 give one file per threshold (names must carry the threshold, e.g. thr_0.50.tsv)')
     .option('--durations <tsv>', 'clip durations (filename, duration) — enables PSDS1')
-    .option('--json', 'print {"event_based", "segment_based", "tagging", "psds1"} as JSON')
-    .action(async (opts) => {
-      const reference = readEventTsv(opts.reference);
+    .option('--json', 'print {"event_based", "segment_based", "tagging", "psds1"} as JSON');
+  return withExamples(cmd, [
+    ['npx sed metrics --reference ref.tsv --estimate reports/first/detections.tsv'],
+    ['npx sed metrics --reference ref.tsv --estimate reports/first/psds/thr_*.tsv --durations durations.tsv --json', 'with PSDS1: one detections file per threshold'],
+  ]).action(async (opts) => {
       const estimates: string[] = opts.estimate;
+      requireFile(opts.reference, '--reference');
+      for (const file of estimates) requireFile(file, '--estimate');
+      if (opts.durations) requireFile(opts.durations, '--durations');
+      const reference = readEventTsv(opts.reference);
       const { options, psdsParams } = metricsOptionsFromConfig(resolveConfig({}).eval);
       if (opts.durations) {
         const operatingPoints = estimates.map((file) => ({ threshold: thresholdFromName(file), table: readEventTsv(file) }));

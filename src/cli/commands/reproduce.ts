@@ -1,6 +1,7 @@
 import { runReproduce } from '../../reproduce/run-reproduce.ts';
 import { UsageError } from '../../errors.ts';
 import { loggerFor, printSummary, resolveCommandConfig, withConfigOptions, type CliContext } from '../context.ts';
+import { withExamples } from '../help.ts';
 
 const list = (flag: string) => (value: string) => {
   const items = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -9,7 +10,7 @@ const list = (flag: string) => (value: string) => {
 };
 
 export function registerReproduce(ctx: CliContext) {
-  return withConfigOptions(
+  const cmd = withConfigOptions(
     ctx.program
       .command('reproduce')
       .description("synth → features → train one model per head and seed → eval; writes the paper's tables, n_c vs duration and plots")
@@ -17,7 +18,11 @@ export function registerReproduce(ctx: CliContext) {
       .option('--heads <list>', 'pooling heads, e.g. power,linear_softmax (config reproduce.heads)', list('--heads'))
       .option('--seeds <list>', 'seeds, e.g. 1,2,3 (config reproduce.seeds)', (v: string) => list('--seeds')(v).map(Number))
       .option('--json', 'print the summary as JSON on stdout'),
-  ).action(async (opts) => {
+  );
+  return withExamples(cmd, [
+    ['npx sed reproduce --config configs/reproduce-synth.yaml --out reports/repro', 'what `npm run reproduce` runs; a second run reuses what is done'],
+    ['npx sed reproduce --config configs/reproduce-synth.yaml --out reports/quick --heads power,linear_softmax --seeds 1'],
+  ]).action(async (opts) => {
     const log = loggerFor(ctx.program, ctx.io);
     const config = resolveCommandConfig(opts, { heads: 'reproduce.heads', seeds: 'reproduce.seeds' });
     const summary = await runReproduce(config, { out: opts.out }, log);

@@ -1,9 +1,11 @@
 import { Option } from 'commander';
 import { runTrain } from '../../train/train.ts';
 import { loggerFor, parseIntArg, printSummary, resolveCommandConfig, withConfigOptions, type CliContext } from '../context.ts';
+import { withExamples } from '../help.ts';
+import { requireFeatureStore } from '../paths.ts';
 
 export function registerTrain(ctx: CliContext) {
-  return withConfigOptions(
+  const cmd = withConfigOptions(
     ctx.program
       .command('train')
       .description('train a CRNN with the chosen pooling head on a feature store; writes checkpoints, metrics.jsonl and n_c.json')
@@ -15,8 +17,13 @@ export function registerTrain(ctx: CliContext) {
       .option('--seed <n>', 'random seed (config train.seed)', parseIntArg('--seed'))
       .option('--resume', 'continue the run in --out from its last checkpoint')
       .option('--json', 'print the summary as JSON on stdout'),
-  ).action(async (opts) => {
+  );
+  return withExamples(cmd, [
+    ['npx sed train --config configs/default.yaml --features features/synth2019 --out runs/first'],
+    ['npx sed train --config configs/default.yaml --features features/synth2019 --out runs/first --resume', 'continue after Ctrl-C (or add epochs with --epochs)'],
+  ]).action(async (opts) => {
     const log = loggerFor(ctx.program, ctx.io);
+    requireFeatureStore(opts.features);
     const config = resolveCommandConfig(opts, { pooling: 'pooling.head', backend: 'train.backend', epochs: 'train.epochs', seed: 'train.seed' });
     const controller = new AbortController();
     const onSigint = () => {
