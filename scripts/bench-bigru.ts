@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { selectBackend, type BackendName } from '../src/backend/select.ts';
-import type { NetConfig } from '../src/config/types.ts';
+import { REFERENCE_NET } from '../src/bench/train-bench.ts';
 import { buildCrnn } from '../src/model/crnn.ts';
 
 const { values } = parseArgs({
@@ -31,28 +31,6 @@ const { values } = parseArgs({
 const batch = Number(values.batch);
 const warmup = Number(values.warmup);
 const steps = Number(values.steps);
-
-const block = (filters: number, pool: [number, number]) => ({
-  filters,
-  kernel: [3, 3] as [number, number],
-  batch_norm: true,
-  activation: 'relu' as const,
-  pool,
-  dropout: 0,
-});
-const REFERENCE_NET: NetConfig = {
-  conv: [
-    block(16, [2, 4]),
-    block(32, [2, 4]),
-    block(64, [1, 2]),
-    block(128, [1, 2]),
-    block(128, [1, 1]),
-    block(128, [1, 1]),
-    block(128, [1, 1]),
-  ],
-  rnn: { type: 'bigru', units: 64, layers: 1, dropout: 0 },
-  dropout: 0,
-};
 
 const choice = await selectBackend(values.backend as BackendName);
 console.error(`backend ${choice.backend}: ${choice.reason}`);

@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { DataError } from '../src/errors.ts';
 import { readDataset, type DatasetIndex } from '../src/data/dataset.ts';
 import { DCASE2019_CLASSES, officialClasses } from '../src/data/classes.ts';
-import { rowsFromText } from '../src/data/tsv.ts';
+import { rowsFromText, secondsFromCell } from '../src/data/tsv.ts';
+import { parseEventTsv } from '../src/io/event-tsv.ts';
 
 async function put(root: string, rel: string, text: string) {
   await mkdir(dirname(join(root, rel)), { recursive: true });
@@ -166,13 +167,31 @@ describe('DCASE 2019 reader', () => {
 });
 
 describe('rowsFromText', () => {
-  it('numbers lines from 1 across LF, CRLF and CR, skips blank lines and a BOM, keeps empty cells', () => {
-    const rows = rowsFromText('\ufeffa\tb\r\n\r\nc\t\t\rd');
+  it('numbers lines from 1 across LF and CRLF, skips blank lines and a BOM, keeps empty cells', () => {
+    const rows = rowsFromText('\ufeffa\tb\r\n\r\nc\t\t\nd', 'x.tsv');
     assert.deepEqual(rows, [
       { line: 1, cells: ['a', 'b'] },
       { line: 3, cells: ['c', '', ''] },
       { line: 4, cells: ['d'] },
     ]);
+  });
+  // Regression: data/tsv.ts took a lone CR as a line break while io/event-tsv.ts did not; the one reader now
+  // rejects it, naming the file and the line that holds it.
+  it('rejects a lone CR with file and line, in the dataset reader and in the label TSV reader alike', () => {
+    const lone = (e: unknown) => e instanceof DataError && e.file === 'x.tsv' && e.line === 2 && /carriage return without a line feed/.test(e.message);
+    assert.throws(() => rowsFromText('a\tb\nc\t\t\rd\n', 'x.tsv'), lone);
+    assert.throws(() => parseEventTsv('filename\tonset\toffset\tevent_label\na.wav\t1\t2\tDog\rb.wav\t1\t2\tCat\n', 'x.tsv'), lone);
+  });
+  // Regression: io/event-tsv.ts accepted "-0" (and 1e999 as Infinity) where data/tsv.ts did not; both now take
+  // secondsFromCell's numbers: an optional '+', no '-', finite.
+  it('reads signs the same way in both readers: "+" accepted, any "-" and infinities rejected', () => {
+    assert.equal(secondsFromCell('+1.5'), 1.5);
+    assert.equal(secondsFromCell('-0'), null);
+    assert.equal(secondsFromCell('1e999'), null);
+    const head = 'filename\tonset\toffset\tevent_label\n';
+    assert.deepEqual(parseEventTsv(`${head}a.wav\t+1.5\t2\tDog\n`, 'x.tsv').events, [{ file: 'a.wav', onsetSec: 1.5, offsetSec: 2, label: 'Dog' }]);
+    assert.throws(() => parseEventTsv(`${head}a.wav\t-0\t2\tDog\n`, 'x.tsv'), (e: unknown) => e instanceof DataError && e.line === 2 && /must not be negative/.test(e.message));
+    assert.throws(() => parseEventTsv(`${head}a.wav\t0\t1e999\tDog\n`, 'x.tsv'), (e: unknown) => e instanceof DataError && e.line === 2 && /offset must be a number/.test(e.message));
   });
   it('official lists have 10 and 17 classes', () => {
     assert.equal(officialClasses('dcase2019').length, 10);

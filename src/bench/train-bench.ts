@@ -61,6 +61,11 @@ const block = (filters: number, pool: [number, number]) => ({
   dropout: 0,
 });
 
+/**
+ * The reference CRNN of issue 5, the one network `sed bench train --model reference` and scripts/bench-bigru.ts time:
+ * input [B, 500, 64]; 7 × (Conv 3×3 + BatchNorm + ReLU), filters 16 32 64 128 128 128 128, pools (2,4) (2,4) (1,2)
+ * (1,2) – – –; BiGRU 64 per direction.
+ */
 export const REFERENCE_NET: NetConfig = {
   conv: [
     block(16, [2, 4]),

@@ -2,7 +2,8 @@
  * The normalized dataset index both DCASE layouts produce, and `readDataset`, the one entry point.
  *
  * Policy (same for both layouts):
- * - Problems are collected, never thrown; only a missing metadata file that the layout requires throws DataError.
+ * - Problems are collected, never thrown; only a missing metadata file that the layout requires, or an unreadable one
+ *   (including one with a lone CR line ending, see tsv.ts `rowsFromText`), throws DataError.
  * - A malformed row (wrong column count, empty file name, a time that is not a number ≥ 0, onset > offset) is
  *   reported with file and line and skipped; the clip stays if other rows name it.
  * - An unknown label is reported with file and line and dropped; the row's other labels (weak) and the clip
@@ -17,58 +18,19 @@
  */
 import { stat } from 'node:fs/promises';
 import type { Layout } from '../config/types.ts';
-import type { SoundEvent } from './events.ts';
+import type { DataProblem, DatasetIndex, ReadDatasetOptions, SubsetIndex } from './types.ts';
 import { resolveClasses } from './classes.ts';
 import { readDcase2017 } from './dcase2017.ts';
 import { readDcase2019 } from './dcase2019.ts';
 
-export interface ClipEntry {
-  /** File name as in the metadata (DCASE 2017: with the `Y` prefix added), e.g. `Yabc_10.000_20.000.wav`. */
-  name: string;
-  audioPath: string;
-  subset: string;
-  /** Clip-level labels, deduplicated, in first-appearance order; null = not labelled. */
-  weakLabels: string[] | null;
-  /** Strong labels; [] = labelled with no event; null = no strong labels. */
-  events: SoundEvent[] | null;
-}
+export type { ClipEntry, DataProblem, DatasetIndex, LayoutReadResult, ReadDatasetOptions, SubsetIndex, SubsetRole } from './types.ts';
 
-export type SubsetRole = 'train_weak' | 'train_strong' | 'train_unlabeled' | 'validation' | 'test';
-
-export interface SubsetIndex {
-  name: string;
-  role: SubsetRole;
-  clips: ClipEntry[];
-}
-
-export interface DataProblem {
-  file: string;
-  line?: number;
-  message: string;
-  kind: 'missing_audio' | 'unknown_label' | 'malformed_row' | 'duplicate';
-}
-
-export interface DatasetIndex {
-  layout: Layout;
-  root: string;
-  classes: string[];
-  subsets: SubsetIndex[];
-  problems: DataProblem[];
-}
-
-export interface ReadDatasetOptions {
-  /** Overrides classes.json and the official list. */
-  classes?: string[];
-  /** Stat every audio file and report the missing ones (default true). */
-  checkAudio?: boolean;
-}
-
-/** What a layout reader returns; readDataset adds the audio check. */
-export interface LayoutReadResult {
-  subsets: SubsetIndex[];
-  problems: DataProblem[];
-}
-
+/**
+ * Reads a DCASE dataset folder into the normalized index: resolves the class list (opts.classes, else
+ * <root>/classes.json, else the layout's official list), reads the layout's metadata tables, and with
+ * opts.checkAudio (default true) reports every clip whose audio file is absent. Problems are collected under the
+ * policy above; throws DataError only when a required metadata file or the class list is missing or unreadable.
+ */
 export async function readDataset(layout: Layout, root: string, opts: ReadDatasetOptions = {}): Promise<DatasetIndex> {
   const classes = await resolveClasses(layout, root, opts.classes);
   const read = layout === 'dcase2019' ? readDcase2019 : readDcase2017;

@@ -22,7 +22,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../errors.ts';
-import type { ClipEntry, LayoutReadResult, SubsetIndex } from './dataset.ts';
+import type { ClipEntry, LayoutReadResult, SubsetIndex } from './types.ts';
 import { ProblemLog, strongClipsFromRows, weakLabelsFromEvents } from './label-rows.ts';
 import { readTable, secondsFromCell, type TableRow } from './tsv.ts';
 

@@ -11,7 +11,7 @@
  * the `Y` prefix, and so do its audio files).
  */
 import { join } from 'node:path';
-import type { ClipEntry, LayoutReadResult, SubsetIndex, SubsetRole } from './dataset.ts';
+import type { ClipEntry, LayoutReadResult, SubsetIndex, SubsetRole } from './types.ts';
 import { ProblemLog, strongClipsFromRows, weakLabelsFromEvents } from './label-rows.ts';
 import { readTable, type TableRow } from './tsv.ts';
 

@@ -15,3 +15,9 @@ export interface EventTable {
   files: string[]; // every clip the table covers, first-appearance order
   events: SoundEvent[]; // table order
 }
+
+/** The detections at one global decision threshold (an operating point of PSDS). */
+export interface OperatingPointTable {
+  threshold: number;
+  table: EventTable;
+}

@@ -2,7 +2,7 @@
  * Row-level parsing shared by the DCASE readers: strong-label rows (`file onset offset label`), label checks
  * against the class list, and the problem list. The policy is documented in dataset.ts.
  */
-import type { DataProblem } from './dataset.ts';
+import type { DataProblem } from './types.ts';
 import type { SoundEvent } from './events.ts';
 import { secondsFromCell, type TableRow } from './tsv.ts';
 

@@ -12,14 +12,20 @@ export interface TableRow {
   cells: string[];
 }
 
-/** Splits text into rows of cells. Blank (whitespace-only) lines are skipped; cells are not trimmed of inner spaces. */
-export function rowsFromText(text: string, separator = '\t'): TableRow[] {
+/**
+ * Splits text into rows of cells: the one DCASE row reader (the dataset readers in data/ and io/event-tsv.ts use it).
+ * A leading UTF-8 BOM is dropped; LF and CRLF end a line; blank (whitespace-only) lines are skipped but counted, so
+ * `line` is what an editor shows; cells are trimmed at both ends. A lone CR (carriage return not followed by LF, the
+ * old Mac line ending) is not taken as a line break: it throws DataError(file, …, line), as the stricter of our two
+ * former readers did (it split the line wrongly instead of silently guessing).
+ */
+export function rowsFromText(text: string, file: string, separator = '\t'): TableRow[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const rows: TableRow[] = [];
-  // \r\n, lone \n and lone \r all end a line, so line numbers match what an editor shows
-  const lines = body.split(/\r\n|\n|\r/);
+  const lines = body.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
+    if (line.includes('\r')) throw new DataError(file, 'carriage return without a line feed (old Mac line ending); save the file with LF or CRLF line endings', i + 1);
     if (line.trim() === '') continue;
     rows.push({ line: i + 1, cells: line.split(separator).map((c) => c.trim()) });
   }
@@ -27,7 +33,8 @@ export function rowsFromText(text: string, separator = '\t'): TableRow[] {
 }
 
 /**
- * Reads a metadata table. A missing required file throws DataError naming it; a missing optional file gives null.
+ * Reads a metadata table (see rowsFromText). A missing required file throws DataError naming it; a missing optional
+ * file gives null; an unreadable file or a lone CR throws DataError.
  */
 export async function readTable(path: string, required: boolean, separator = '\t'): Promise<TableRow[] | null> {
   let text: string;
@@ -41,10 +48,13 @@ export async function readTable(path: string, required: boolean, separator = '\t
     }
     throw new DataError(path, `cannot read metadata file (${(err as Error).message})`);
   }
-  return rowsFromText(text, separator);
+  return rowsFromText(text, path, separator);
 }
 
-/** Parses a time cell ("2.5", "10", "0.000"): a finite number ≥ 0, or null when it is not one. */
+/**
+ * Parses a time cell ("2.5", "10", "0.000", "+1e-1"): a finite decimal or scientific number ≥ 0 (a leading "+" is
+ * allowed, any "-" is not, not even "-0"; no nan/inf), or null when it is not one.
+ */
 export function secondsFromCell(cell: string): number | null {
   if (cell === '' || !/^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cell)) return null;
   const value = Number(cell);

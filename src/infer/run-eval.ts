@@ -3,7 +3,6 @@
  * detections TSV, per-threshold detections for PSDS, metrics.json in the `sed metrics --json` shape, report.md.
  */
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { loadConfig, featureSettingsHash, type ConfigOverride } from '../config/load.ts';
 import { ConfigError, DataError } from '../errors.ts';
 import { readManifest } from '../features/store.ts';
@@ -14,12 +13,15 @@ import { selectBackend } from '../backend/select.ts';
 import { computeMetrics, metricsOptionsFromConfig, metricsToJson, type MetricsReport } from '../metrics/compute-metrics.ts';
 import { postprocessFromConfig } from '../postprocess/from-config.ts';
 import { detectEvents, operatingPoints, psdsThresholds } from '../postprocess/sweep.ts';
-import { loadModel } from '../train/checkpoint.ts';
-import { batchShapeFor, openFeatureSource, referenceTable, type ClipRef } from '../train/data.ts';
-import { poolingHooks } from '../train/pooling-hooks.ts';
-import { predictClips } from '../train/validate.ts';
+import { batchShapeFor } from '../data/batch.ts';
+import { openFeatureSource, type ClipRef } from '../data/feature-source.ts';
+import { referenceTable } from '../data/label-encoding.ts';
+import { loadModel } from '../model/model-io.ts';
+import { poolingHooks } from '../model/pooling-hooks.ts';
 import type { Logger } from '../util/log.ts';
+import { predictClips } from './predict-clips.ts';
 import { formatEvalReport } from './report.ts';
+import { checkpointDir } from './run-folder.ts';
 
 export interface EvalPaths {
   run: string;
@@ -46,12 +48,6 @@ export interface EvalSummary {
   tagging_f1_macro: number | null;
   psds1: number | null;
   seconds: number;
-}
-
-export function checkpointDir(run: string, checkpoint = 'best'): string {
-  const dir = checkpoint === 'best' ? join(run, 'best') : checkpoint === 'last' ? join(run, 'checkpoints', 'last') : join(run, 'checkpoints', checkpoint);
-  if (!existsSync(join(dir, 'model.json'))) throw new DataError(dir, `no checkpoint '${checkpoint}' in run ${run} (expected model.json here)`);
-  return dir;
 }
 
 export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions = {}): Promise<EvalSummary> {

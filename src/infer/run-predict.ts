@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadConfig } from '../config/load.ts';
 import { DataError } from '../errors.ts';
+import { normaliseInto, normaliserFrom } from '../data/batch.ts';
 import type { SoundEvent } from '../data/events.ts';
 import { selectBackend } from '../backend/select.ts';
 import { timePoolingFactor } from '../model/crnn.ts';
@@ -11,9 +12,9 @@ import { featuresFromAudioFile } from '../features/extract-clip.ts';
 import { LogMelExtractor } from '../features/log-mel.ts';
 import { postprocessFromConfig } from '../postprocess/from-config.ts';
 import { detectEvents } from '../postprocess/sweep.ts';
-import { loadModel } from '../train/checkpoint.ts';
+import { loadModel } from '../model/model-io.ts';
 import type { Logger } from '../util/log.ts';
-import { checkpointDir } from './run-eval.ts';
+import { checkpointDir } from './run-folder.ts';
 
 export interface PredictResult {
   events: SoundEvent[];
@@ -36,6 +37,7 @@ export async function runPredict(run: string, files: string[], log: Logger, opts
   const extractor = new LogMelExtractor(config.features);
   const timePool = timePoolingFactor(config.net);
   const nMels = config.features.n_mels;
+  const norm = normaliserFrom(stats);
   const frameHopSec = (config.features.hop_length / config.features.sample_rate) * timePool;
   const { options, thresholds } = postprocessFromConfig(config.postprocess, stats.classes, frameHopSec);
   const events: SoundEvent[] = [];
@@ -46,8 +48,7 @@ export async function runPredict(run: string, files: string[], log: Logger, opts
       const usable = Math.floor(frames / timePool) * timePool;
       if (usable === 0) throw new DataError(file, 'too short for the model');
       const x = new Float32Array(usable * nMels);
-      for (let t = 0; t < usable; t++)
-        for (let m = 0; m < nMels; m++) x[t * nMels + m] = (data[t * nMels + m] - stats.mean[m]) / Math.max(stats.std[m], 1e-8);
+      normaliseInto(data, usable, usable, nMels, norm, x, 0);
       const prob = tf.tidy(() => (model.predict(tf.tensor3d(x, [1, usable, nMels])) as tf.Tensor[])[0].dataSync() as Float32Array);
       events.push(...detectEvents([{ file: basename(file), prob }], options, thresholds).events);
     } catch (err) {

@@ -7,12 +7,15 @@
  * - weak: header `filename event_labels`, labels comma-joined, repeats dropped, empty = no label;
  * - durations: header `filename duration` (seconds), what PSDS needs per clip.
  *
- * CRLF, a missing final newline, blank lines and a UTF-8 BOM are accepted. Anything else malformed throws
- * DataError(file, detail, line) with the 1-based physical line, header = line 1.
+ * Rows are split by data/tsv.ts `rowsFromText`, the reader the dataset readers use: CRLF, a missing final newline,
+ * blank lines and a UTF-8 BOM are accepted, a lone CR is not. Times are data/tsv.ts `secondsFromCell` numbers (no
+ * sign but '+', no nan/inf). Anything else malformed throws DataError(file, detail, line) with the 1-based physical
+ * line, header = line 1.
  */
 import { readFileSync } from 'node:fs';
 import { DataError } from '../errors.ts';
 import type { EventTable, SoundEvent } from '../data/events.ts';
+import { rowsFromText, secondsFromCell, type TableRow } from '../data/tsv.ts';
 
 /** Per-clip label sets (weak labels or clip tags). `files` keeps first-appearance order. */
 export interface FileTags {
@@ -22,36 +25,25 @@ export interface FileTags {
 
 export type LabelTable = { kind: 'strong'; table: EventTable } | { kind: 'weak'; tags: FileTags };
 
-interface Row {
-  line: number; // 1-based
-  fields: string[];
-}
-
 const STRONG_COLUMNS = ['filename', 'onset', 'offset', 'event_label'] as const;
 const WEAK_COLUMNS = ['filename', 'event_labels'] as const;
 const DURATION_COLUMNS = ['filename', 'duration'] as const;
-// A plain decimal or scientific number, as Python's float() reads DCASE tables; no nan/inf.
-const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function splitRows(text: string): { header: Row; rows: Row[] } | null {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const rows: Row[] = [];
-  lines.forEach((raw, i) => {
-    if (raw.trim() === '') return; // blank lines, including the one after a final newline
-    rows.push({ line: i + 1, fields: raw.split('\t') });
-  });
+/** The header row and the data rows (data/tsv.ts `rowsFromText`: BOM, LF/CRLF, blank lines, lone CR rejected). */
+function splitRows(text: string, file: string): { header: TableRow; rows: TableRow[] } | null {
+  const rows = rowsFromText(text, file);
   const header = rows.shift();
   return header ? { header, rows } : null;
 }
 
 /** Column index of each required name, or a DataError naming what the header lacks. */
-function columnIndex<K extends string>(header: Row, required: readonly K[], file: string, what: string): Record<K, number> {
-  const names = header.fields.map((f) => f.trim());
+function columnIndex<K extends string>(header: TableRow, required: readonly K[], file: string, what: string): Record<K, number> {
+  const names = header.cells;
   const index = {} as Record<K, number>;
   for (const name of required) {
     const at = names.indexOf(name);
     if (at < 0) {
-      throw new DataError(file, `${what} header must name the columns ${required.join(', ')} (tab-separated); got "${header.fields.join('\\t')}"`, header.line);
+      throw new DataError(file, `${what} header must name the columns ${required.join(', ')} (tab-separated); got "${header.cells.join('\\t')}"`, header.line);
     }
     index[name] = at;
   }
@@ -59,17 +51,16 @@ function columnIndex<K extends string>(header: Row, required: readonly K[], file
 }
 
 function parseSeconds(value: string, column: string, file: string, line: number): number {
-  const text = value.trim();
-  if (!NUMBER_RE.test(text)) throw new DataError(file, `${column} must be a number of seconds, got "${value}"`, line);
-  const sec = Number(text);
-  if (sec < 0) throw new DataError(file, `${column} must not be negative, got ${text}`, line);
-  return sec;
+  const sec = secondsFromCell(value);
+  if (sec !== null) return sec;
+  if (value.startsWith('-') && secondsFromCell(value.slice(1)) !== null) throw new DataError(file, `${column} must not be negative, got ${value}`, line);
+  throw new DataError(file, `${column} must be a number of seconds, got "${value}"`, line);
 }
 
-function headerKind(text: string): 'strong' | 'weak' | 'unknown' {
-  const parsed = splitRows(text);
+function headerKind(text: string, file: string): 'strong' | 'weak' | 'unknown' {
+  const parsed = splitRows(text, file);
   if (!parsed) return 'unknown';
-  const names = parsed.header.fields.map((f) => f.trim());
+  const names = parsed.header.cells;
   if (STRONG_COLUMNS.every((c) => names.includes(c))) return 'strong';
   if (WEAK_COLUMNS.every((c) => names.includes(c))) return 'weak';
   return 'unknown';
@@ -77,26 +68,26 @@ function headerKind(text: string): 'strong' | 'weak' | 'unknown' {
 
 /** Strong labels or detections → EventTable. `file` is only used in error messages. */
 export function parseEventTsv(text: string, file: string): EventTable {
-  const parsed = splitRows(text);
+  const parsed = splitRows(text, file);
   if (!parsed) throw new DataError(file, 'empty file: expected a header "filename\\tonset\\toffset\\tevent_label"', 1);
   const col = columnIndex(parsed.header, STRONG_COLUMNS, file, 'event table');
-  const width = parsed.header.fields.length;
+  const width = parsed.header.cells.length;
   const files: string[] = [];
   const seen = new Set<string>();
   const events: SoundEvent[] = [];
-  for (const { line, fields } of parsed.rows) {
+  for (const { line, cells: fields } of parsed.rows) {
     if (fields.length !== width && !(fields.length === 1 && col.filename === 0)) {
       throw new DataError(file, `expected ${width} tab-separated columns, got ${fields.length}`, line);
     }
-    const name = (fields[col.filename] ?? '').trim();
+    const name = fields[col.filename] ?? '';
     if (name === '') throw new DataError(file, 'empty filename', line);
     if (!seen.has(name)) {
       seen.add(name);
       files.push(name);
     }
-    const onset = (fields[col.onset] ?? '').trim();
-    const offset = (fields[col.offset] ?? '').trim();
-    const label = (fields[col.event_label] ?? '').trim();
+    const onset = fields[col.onset] ?? '';
+    const offset = fields[col.offset] ?? '';
+    const label = fields[col.event_label] ?? '';
     if (onset === '' && offset === '' && label === '') continue; // a clip with no event
     if (onset === '' || offset === '' || label === '') {
       throw new DataError(file, 'onset, offset and event_label must be all given or all empty', line);
@@ -111,17 +102,17 @@ export function parseEventTsv(text: string, file: string): EventTable {
 
 /** Weak labels (`filename event_labels`) → per-file label sets. */
 export function parseWeakTsv(text: string, file: string): FileTags {
-  const parsed = splitRows(text);
+  const parsed = splitRows(text, file);
   if (!parsed) throw new DataError(file, 'empty file: expected a header "filename\\tevent_labels"', 1);
   const col = columnIndex(parsed.header, WEAK_COLUMNS, file, 'weak label table');
-  const width = parsed.header.fields.length;
+  const width = parsed.header.cells.length;
   const files: string[] = [];
   const labels = new Map<string, string[]>();
-  for (const { line, fields } of parsed.rows) {
+  for (const { line, cells: fields } of parsed.rows) {
     if (fields.length !== width && !(fields.length === 1 && col.filename === 0)) {
       throw new DataError(file, `expected ${width} tab-separated columns, got ${fields.length}`, line);
     }
-    const name = (fields[col.filename] ?? '').trim();
+    const name = fields[col.filename] ?? '';
     if (name === '') throw new DataError(file, 'empty filename', line);
     let set = labels.get(name);
     if (!set) {
@@ -139,21 +130,21 @@ export function parseWeakTsv(text: string, file: string): FileTags {
 
 /** Either kind, chosen by the header. */
 export function parseLabelTsv(text: string, file: string): LabelTable {
-  const kind = headerKind(text);
+  const kind = headerKind(text, file);
   if (kind === 'weak') return { kind, tags: parseWeakTsv(text, file) };
   return { kind: 'strong', table: parseEventTsv(text, file) }; // 'unknown' gets the strong header error
 }
 
 /** `filename duration` → seconds per clip (for PSDS). Repeated names must agree. */
 export function parseDurationsTsv(text: string, file: string): Map<string, number> {
-  const parsed = splitRows(text);
+  const parsed = splitRows(text, file);
   if (!parsed) throw new DataError(file, 'empty file: expected a header "filename\\tduration"', 1);
   const col = columnIndex(parsed.header, DURATION_COLUMNS, file, 'durations table');
-  const width = parsed.header.fields.length;
+  const width = parsed.header.cells.length;
   const out = new Map<string, number>();
-  for (const { line, fields } of parsed.rows) {
+  for (const { line, cells: fields } of parsed.rows) {
     if (fields.length !== width) throw new DataError(file, `expected ${width} tab-separated columns, got ${fields.length}`, line);
-    const name = fields[col.filename].trim();
+    const name = fields[col.filename];
     if (name === '') throw new DataError(file, 'empty filename', line);
     const sec = parseSeconds(fields[col.duration], 'duration', file, line);
     if (sec === 0) throw new DataError(file, 'duration must be positive, got 0', line);

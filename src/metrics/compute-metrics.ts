@@ -7,7 +7,8 @@ import type { EventTable } from '../data/events.ts';
 import { tagsFromEventTable } from '../io/event-tsv.ts';
 import { eventBasedMetrics } from './event-based.ts';
 import type { FamilyMetrics } from './family.ts';
-import { psdsFromOperatingPoints, PSDS1, type OperatingPointTable, type PsdsParams } from './psds.ts';
+import type { OperatingPointTable } from '../data/events.ts';
+import { psdsFromOperatingPoints, PSDS1, type PsdsParams } from './psds.ts';
 import { segmentBasedMetrics } from './segment-based.ts';
 import { taggingMetrics } from './tagging.ts';
 

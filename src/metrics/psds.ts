@@ -15,7 +15,7 @@
  * dropped, and same-class overlapping events in the reference or in a detection table are rejected (identical
  * duplicates are allowed). Stricter than psds_eval: every reference file must have a duration.
  */
-import type { EventTable, SoundEvent } from '../data/events.ts';
+import type { EventTable, OperatingPointTable, SoundEvent } from '../data/events.ts';
 import { DataError } from '../errors.ts';
 import { eventsByFile } from './event-lists.ts';
 import { nanMean } from './formulas.ts';
@@ -31,11 +31,6 @@ export interface PsdsParams {
 
 /** PSDS1 of DCASE 2021+ (scenario 1). */
 export const PSDS1: PsdsParams = { dtc: 0.7, gtc: 0.7, cttc: 0.3, alphaCt: 0, alphaSt: 1, maxEfpr: 100 };
-
-export interface OperatingPointTable {
-  threshold: number;
-  table: EventTable;
-}
 
 /** Per-class rates at one operating point, classes in `PsdsResult.classes` order. */
 export interface OperatingPointRates {

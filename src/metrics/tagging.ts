@@ -52,6 +52,14 @@ export function taggingF1(nTp: number, nFp: number, nFn: number): number {
   return den === 0 ? 0 : (2 * nTp) / den;
 }
 
+/**
+ * Clip F1 per class (taggingF1 of each class's counts) from [tp, fp, fn], each indexed by class. The one clip-F1 of
+ * the code base: training's validation clip_f1_macro and the pooling.unfreeze_f1 gate use it too.
+ */
+export function clipF1PerClass([tp, fp, fn]: [number[], number[], number[]]): number[] {
+  return tp.map((t, c) => taggingF1(t, fp[c], fn[c]));
+}
+
 function classTaggingScores(c: ClassCounts): Scores {
   return {
     f1: taggingF1(c.nTp, c.nFp, c.nFn),

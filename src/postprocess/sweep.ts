@@ -2,8 +2,7 @@
  * Frame probabilities of many clips → one event table (post-processing from config), or one table per threshold
  * (operating points for PSDS). The median filter runs once per clip, before thresholding (it commutes with it).
  */
-import type { EventTable, SoundEvent } from '../data/events.ts';
-import type { OperatingPointTable } from '../metrics/psds.ts';
+import type { EventTable, OperatingPointTable, SoundEvent } from '../data/events.ts';
 import { eventsFromBinary } from './frames-to-events.ts';
 import { medianFilterPerClass } from './median-filter.ts';
 import { binarize } from './threshold.ts';

@@ -4,13 +4,14 @@
  * when mean teacher is on. Folders are written under a temporary name and renamed into place.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { DataError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { saveModel } from '../model/model-io.ts';
 import type { RngState } from '../util/rng.ts';
 
 export interface TrainState {
@@ -35,39 +36,6 @@ export interface PerClassParams {
   pooling: string;
   epoch: number;
   [name: string]: unknown;
-}
-
-/** Writes a tfjs model as model.json + weights.bin into `dir`. */
-export async function saveModel(model: tfl.LayersModel, dir: string): Promise<void> {
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = artifacts.weightData as ArrayBuffer;
-      await writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(weightData));
-      const modelJson = {
-        modelTopology: artifacts.modelTopology,
-        format: artifacts.format ?? 'layers-model',
-        generatedBy: artifacts.generatedBy,
-        convertedBy: null,
-        weightsManifest: [{ paths: ['./weights.bin'], weights: artifacts.weightSpecs }],
-      };
-      await writeFileAtomic(join(dir, 'model.json'), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-}
-
-/** Loads model.json + weights.bin from `dir` (custom layers must be registered first). */
-export async function loadModel(dir: string): Promise<tfl.LayersModel> {
-  const modelFile = join(dir, 'model.json');
-  if (!existsSync(modelFile)) throw new DataError(modelFile, 'no model here (expected model.json + weights.bin)');
-  const json = JSON.parse(await readFile(modelFile, 'utf8'));
-  const manifest = json.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  const buffers = await Promise.all(manifest.flatMap((g) => g.paths.map((p) => readFile(join(dir, p)))));
-  const total = Buffer.concat(buffers.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
-  const weightData = total.buffer.slice(total.byteOffset, total.byteOffset + total.byteLength);
-  return tfl.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: manifest.flatMap((g) => g.weights), weightData, format: json.format }),
-  );
 }
 
 export async function encodeOptimizer(optimizer: tf.Optimizer): Promise<{ data: Uint8Array; specs: tf.io.WeightsManifestEntry[] }> {

@@ -2,7 +2,8 @@
  * Per-class gating of the pooling parameters (pooling.unfreeze_f1): clip-level decisions on the training clips of an
  * epoch are counted per class, and a class's parameters become free once its clip F1 reaches the threshold.
  */
-import type { Batch } from './data.ts';
+import type { Batch } from '../data/batch.ts';
+import { clipF1PerClass } from '../metrics/tagging.ts';
 
 export const zeroCounts = (nClasses: number): [number[], number[], number[]] => [new Array(nClasses).fill(0), new Array(nClasses).fill(0), new Array(nClasses).fill(0)];
 
@@ -19,11 +20,6 @@ export function countClipDecisions(clipProb: Float32Array, batch: Batch, [tp, fp
       else if (present) fn[c]++;
     }
   }
-}
-
-/** F1 per class, 0 when a class has neither detections nor references. */
-export function clipF1PerClass([tp, fp, fn]: [number[], number[], number[]]): number[] {
-  return tp.map((t, c) => (2 * t + fp[c] + fn[c] ? (2 * t) / (2 * t + fp[c] + fn[c]) : 0));
 }
 
 /**

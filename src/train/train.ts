@@ -17,12 +17,16 @@ import { buildCrnn } from '../model/crnn.ts';
 import type { Logger } from '../util/log.ts';
 import { createProgress } from '../util/progress.ts';
 import { Rng, withMathRandom } from '../util/rng.ts';
-import { findCheckpoint, loadModel, readState, restoreOptimizer, writeCheckpoint, type TrainState } from './checkpoint.ts';
-import { batchShapeFor, checkClasses, clipsOfRoles, loadBatch, openFeatureSource, type Batch, type BatchShape } from './data.ts';
+import { findCheckpoint, readState, restoreOptimizer, writeCheckpoint, type TrainState } from './checkpoint.ts';
+import { batchShapeFor, loadBatch, type Batch, type BatchShape } from '../data/batch.ts';
+import { checkClasses, clipsOfRoles, openFeatureSource } from '../data/feature-source.ts';
+import { predictClips } from '../infer/predict-clips.ts';
+import { loadModel } from '../model/model-io.ts';
+import { poolingHooks, type PoolingHooks } from '../model/pooling-hooks.ts';
 import { maskedBce, maskedMse, sigmoidRampup } from './losses.ts';
-import { poolingHooks, type PoolingHooks } from './pooling-hooks.ts';
-import { clipF1PerClass, countClipDecisions, updateUnfrozen, zeroCounts } from './pooling-gate.ts';
-import { predictClips, validationMetrics, type ValidationMetrics } from './validate.ts';
+import { clipF1PerClass } from '../metrics/tagging.ts';
+import { countClipDecisions, updateUnfrozen, zeroCounts } from './pooling-gate.ts';
+import { validationMetrics, type ValidationMetrics } from './validate.ts';
 
 export interface TrainPaths {
   features: string;

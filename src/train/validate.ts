@@ -1,35 +1,9 @@
 /** Validation after each epoch: frame and clip probabilities over the validation clips, then the metrics. */
-import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SedConfig } from '../config/types.ts';
+import { clipF1PerClass } from '../metrics/tagging.ts';
 import { eventTableFromProbabilities, eventBasedMacroF1 } from './validation-metrics.ts';
-import { loadBatch, referenceTable, weakLabelsOf, type BatchShape, type ClipRef, type FeatureSource } from './data.ts';
-
-export interface Predictions {
-  clips: ClipRef[];
-  frameProb: Float32Array[]; // per clip [outFrames, C]
-  clipProb: Float32Array[]; // per clip [C]
-}
-
-/** Runs the model over clips in batches (inference mode). */
-export function predictClips(model: tfl.LayersModel, source: FeatureSource, refs: ClipRef[], shape: BatchShape, batchSize: number): Predictions {
-  const nClasses = source.classes.length;
-  const frameProb: Float32Array[] = [];
-  const clipProb: Float32Array[] = [];
-  for (let start = 0; start < refs.length; start += batchSize) {
-    const batch = loadBatch(source, refs.slice(start, start + batchSize), shape);
-    const [frames, clips] = tf.tidy(() => {
-      const x = tf.tensor3d(batch.x, [batch.size, shape.frames, shape.nMels]);
-      const [f, c] = model.predict(x) as tf.Tensor[];
-      return [f.dataSync() as Float32Array, c.dataSync() as Float32Array];
-    });
-    for (let b = 0; b < batch.size; b++) {
-      frameProb.push(frames.slice(b * shape.outFrames * nClasses, (b + 1) * shape.outFrames * nClasses));
-      clipProb.push(clips.slice(b * nClasses, (b + 1) * nClasses));
-    }
-  }
-  return { clips: refs, frameProb, clipProb };
-}
+import { referenceTable, weakLabelsOf } from '../data/label-encoding.ts';
+import type { Predictions } from '../infer/predict-clips.ts';
 
 export interface ValidationMetrics {
   loss: number; // clip-level BCE
@@ -58,7 +32,7 @@ export function validationMetrics(pred: Predictions, classes: string[], config: 
   });
   loss /= Math.max(1, pred.clips.length * nClasses);
   // F1 per class, 0 when a class has neither detections nor references; macro = plain mean over classes
-  const f1 = classes.map((_, c) => (2 * tp[c] + fp[c] + fn[c] ? (2 * tp[c]) / (2 * tp[c] + fp[c] + fn[c]) : 0));
+  const f1 = clipF1PerClass([tp, fp, fn]);
   const clipF1Macro = f1.reduce((a, b) => a + b, 0) / Math.max(1, nClasses);
 
   let eventF1: number | null = null;

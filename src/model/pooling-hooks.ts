@@ -5,8 +5,8 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { poolingHeadOf } from '../model/crnn.ts';
-import type { PoolingHead } from '../model/pooling/pooling-head.ts';
+import { poolingHeadOf } from './crnn.ts';
+import type { PoolingHead } from './pooling/pooling-head.ts';
 
 export interface PoolingHooks {
   head: PoolingHead;
