@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { runTrain } from '../../train/train.ts';
+import { POOLING_NAMES } from '../../model/pooling/registry.ts';
 import { loggerFor, parseIntArg, printSummary, resolveCommandConfig, withConfigOptions, type CliContext } from '../context.ts';
 import { withExamples } from '../help.ts';
 import { requireFeatureStore } from '../paths.ts';
@@ -11,7 +12,7 @@ export function registerTrain(ctx: CliContext) {
       .description('train a CRNN with the chosen pooling head on a feature store; writes checkpoints, metrics.jsonl and n_c.json')
       .option('--features <dir>', 'feature store made by `sed features`', 'features/synth2019')
       .requiredOption('--out <dir>', 'run folder')
-      .addOption(new Option('--pooling <head>', 'pooling head (config pooling.head)').choices(['max', 'average', 'linear_softmax', 'exp_softmax', 'attention', 'auto_pool', 'power']))
+      .addOption(new Option('--pooling <head>', 'pooling head (config pooling.head)').choices(POOLING_NAMES))
       .addOption(new Option('--backend <name>', 'compute backend (config train.backend)').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
       .option('--epochs <n>', 'epochs (config train.epochs)', parseIntArg('--epochs'))
       .option('--seed <n>', 'random seed (config train.seed)', parseIntArg('--seed'))

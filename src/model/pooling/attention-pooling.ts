@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
-import { PoolingHead, softmaxOverFrames, weightedSumOverFrames, type PoolingHeadArgs } from './pooling-head.ts';
+import { PoolingHead, softmaxOverFrames, weightedSumOverFrames, type PoolingHeadArgs, type PoolingHeadEntry } from './pooling-head.ts';
 
 export class AttentionPooling extends PoolingHead {
   static className = 'SedAttentionPooling';
@@ -37,3 +37,10 @@ export class AttentionPooling extends PoolingHead {
   }
 }
 tf.serialization.registerClass(AttentionPooling);
+
+/** Registry entry (registry.ts): `pooling.head: attention`, `--pooling attention`. */
+export const attentionPoolingHead: PoolingHeadEntry = {
+  name: 'attention',
+  summary: 'learned attention over frame embeddings, softmax over frames (Kong et al. 2018)',
+  create: (args) => new AttentionPooling(args),
+};

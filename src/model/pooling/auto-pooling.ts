@@ -12,6 +12,7 @@ import {
   weightedSumOverFrames,
   type PerClassParameters,
   type PoolingHeadArgs,
+  type PoolingHeadEntry,
 } from './pooling-head.ts';
 
 export class AutoPooling extends PoolingHead {
@@ -38,3 +39,10 @@ export class AutoPooling extends PoolingHead {
   }
 }
 tf.serialization.registerClass(AutoPooling);
+
+/** Registry entry (registry.ts): `pooling.head: auto_pool`, `--pooling auto_pool`. */
+export const autoPoolingHead: PoolingHeadEntry = {
+  name: 'auto_pool',
+  summary: 'y_c = Σ_t y_tc·softmax_t(α_c·y_tc), learnable α_c (McFee et al. 2018)',
+  create: (args) => new AutoPooling(args),
+};

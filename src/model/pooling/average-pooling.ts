@@ -1,6 +1,6 @@
 /** Average pooling: y_c = mean_t y_tc. Every frame gets the same gradient, so it tends to over-estimate length. */
 import * as tf from '@tensorflow/tfjs-core';
-import { PoolingHead, type PoolingHeadArgs } from './pooling-head.ts';
+import { PoolingHead, type PoolingHeadArgs, type PoolingHeadEntry } from './pooling-head.ts';
 
 export class AveragePooling extends PoolingHead {
   static className = 'SedAveragePooling';
@@ -12,3 +12,10 @@ export class AveragePooling extends PoolingHead {
   }
 }
 tf.serialization.registerClass(AveragePooling);
+
+/** Registry entry (registry.ts): `pooling.head: average`, `--pooling average`. */
+export const averagePoolingHead: PoolingHeadEntry = {
+  name: 'average',
+  summary: 'y_c = mean_t y_tc; every frame gets the same gradient (over-estimates event length)',
+  create: (args) => new AveragePooling(args),
+};

@@ -1,6 +1,6 @@
 /** Exponential softmax pooling: y_c = Σ_t y_tc·e^{y_tc} / Σ_t e^{y_tc}. */
 import * as tf from '@tensorflow/tfjs-core';
-import { PoolingHead, softmaxOverFrames, weightedSumOverFrames, type PoolingHeadArgs } from './pooling-head.ts';
+import { PoolingHead, softmaxOverFrames, weightedSumOverFrames, type PoolingHeadArgs, type PoolingHeadEntry } from './pooling-head.ts';
 
 export class ExpSoftmaxPooling extends PoolingHead {
   static className = 'SedExpSoftmaxPooling';
@@ -12,3 +12,10 @@ export class ExpSoftmaxPooling extends PoolingHead {
   }
 }
 tf.serialization.registerClass(ExpSoftmaxPooling);
+
+/** Registry entry (registry.ts): `pooling.head: exp_softmax`, `--pooling exp_softmax`. */
+export const expSoftmaxPoolingHead: PoolingHeadEntry = {
+  name: 'exp_softmax',
+  summary: 'y_c = Σ_t y_tc·e^{y_tc} / Σ_t e^{y_tc}',
+  create: (args) => new ExpSoftmaxPooling(args),
+};

@@ -3,7 +3,7 @@
  * `PROB_FLOOR` in the denominator keeps an all-zero column at 0 instead of NaN.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { PoolingHead, PROB_FLOOR, type PoolingHeadArgs } from './pooling-head.ts';
+import { PoolingHead, PROB_FLOOR, type PoolingHeadArgs, type PoolingHeadEntry } from './pooling-head.ts';
 
 export class LinearSoftmaxPooling extends PoolingHead {
   static className = 'SedLinearSoftmaxPooling';
@@ -15,3 +15,10 @@ export class LinearSoftmaxPooling extends PoolingHead {
   }
 }
 tf.serialization.registerClass(LinearSoftmaxPooling);
+
+/** Registry entry (registry.ts): `pooling.head: linear_softmax`, `--pooling linear_softmax`. */
+export const linearSoftmaxPoolingHead: PoolingHeadEntry = {
+  name: 'linear_softmax',
+  summary: 'y_c = Σ_t y_tc² / Σ_t y_tc (Wang et al. 2019)',
+  create: (args) => new LinearSoftmaxPooling(args),
+};

@@ -1,6 +1,6 @@
 /** Max pooling: y_c = max_t y_tc. Only the loudest frame gets gradient, so it tends to under-estimate event length. */
 import * as tf from '@tensorflow/tfjs-core';
-import { PoolingHead, type PoolingHeadArgs } from './pooling-head.ts';
+import { PoolingHead, type PoolingHeadArgs, type PoolingHeadEntry } from './pooling-head.ts';
 
 export class MaxPooling extends PoolingHead {
   static className = 'SedMaxPooling';
@@ -12,3 +12,10 @@ export class MaxPooling extends PoolingHead {
   }
 }
 tf.serialization.registerClass(MaxPooling);
+
+/** Registry entry (registry.ts): `pooling.head: max`, `--pooling max`. */
+export const maxPoolingHead: PoolingHeadEntry = {
+  name: 'max',
+  summary: 'y_c = max_t y_tc; only the loudest frame gets gradient (under-estimates event length)',
+  create: (args) => new MaxPooling(args),
+};

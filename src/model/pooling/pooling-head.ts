@@ -25,6 +25,24 @@ export interface PerClassParameters {
   values: number[];
 }
 
+/** The pooling config keys a head may read when it is built (n_init for power pooling). */
+export interface PoolingBuildConfig {
+  n_init: number;
+}
+
+/**
+ * A head as the registry (registry.ts) knows it: each head file exports one, and `name` is what the config
+ * (`pooling.head`), the CLI (`--pooling`) and the reports call it.
+ */
+export interface PoolingHeadEntry {
+  /** snake_case, unique. */
+  name: string;
+  /** One line for --help and the README: the formula and its source. */
+  summary: string;
+  /** Builds the head; throws ConfigError naming the pooling key at fault. */
+  create(args: PoolingHeadArgs, pooling: PoolingBuildConfig): PoolingHead;
+}
+
 /** Lower clamp for probabilities entering a logarithm or a division, so 0 and 1 stay finite. */
 export const PROB_FLOOR = 1e-7;
 

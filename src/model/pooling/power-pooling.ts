@@ -11,6 +11,7 @@
  * - call `projectNonNegative()` after every optimizer step, which sets n_c ← max(n_c, 0).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '../../errors.ts';
 import { initializers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import {
   PoolingHead,
@@ -20,6 +21,7 @@ import {
   weightedSumOverFrames,
   type PerClassParameters,
   type PoolingHeadArgs,
+  type PoolingHeadEntry,
 } from './pooling-head.ts';
 
 export interface PowerPoolingArgs extends PoolingHeadArgs {
@@ -80,3 +82,13 @@ export class PowerPooling extends PoolingHead {
   }
 }
 tf.serialization.registerClass(PowerPooling);
+
+/** Registry entry (registry.ts): `pooling.head: power`, `--pooling power`. */
+export const powerPoolingHead: PoolingHeadEntry = {
+  name: 'power',
+  summary: 'y_c = Σ_t y_tc·y_tc^{n_c} / Σ_t y_tc^{n_c}, learnable n_c ≥ 0 (Liu et al. 2020)',
+  create(args, pooling) {
+    if (!(pooling.n_init >= 0)) throw new ConfigError('pooling.n_init', `must be ≥ 0 (${pooling.n_init} given)`);
+    return new PowerPooling({ ...args, nInit: pooling.n_init });
+  },
+};

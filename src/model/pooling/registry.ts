@@ -1,59 +1,55 @@
 /**
- * Pooling heads by the name used in the config (`pooling.head`). Importing this module registers every head's
- * class for (de)serialisation, which `tf.loadLayersModel` needs.
+ * Pooling heads by name: the one list the config schema (`pooling.head`, `reproduce.heads`), the CLI (`--pooling`
+ * choices) and the README table derive from. Importing this module also registers every head's class for
+ * (de)serialisation, which `tf.loadLayersModel` needs.
+ *
+ * Adding a head: write `src/model/pooling/<name>-pooling.ts` (a PoolingHead subclass, `registerClass`, and an exported
+ * PoolingHeadEntry), add its entry to POOLING_HEADS below, and a test file; README "Layout of the code" has the recipe.
  */
-import type { PoolingConfig, PoolingName } from '../../config/types.ts';
 import { ConfigError } from '../../errors.ts';
-import { AttentionPooling } from './attention-pooling.ts';
-import { AutoPooling } from './auto-pooling.ts';
-import { AveragePooling } from './average-pooling.ts';
-import { ExpSoftmaxPooling } from './exp-softmax-pooling.ts';
-import { LinearSoftmaxPooling } from './linear-softmax-pooling.ts';
-import { MaxPooling } from './max-pooling.ts';
-import type { PoolingHead } from './pooling-head.ts';
-import { PowerPooling } from './power-pooling.ts';
+import { attentionPoolingHead } from './attention-pooling.ts';
+import { autoPoolingHead } from './auto-pooling.ts';
+import { averagePoolingHead } from './average-pooling.ts';
+import { expSoftmaxPoolingHead } from './exp-softmax-pooling.ts';
+import { linearSoftmaxPoolingHead } from './linear-softmax-pooling.ts';
+import { maxPoolingHead } from './max-pooling.ts';
+import type { PoolingBuildConfig, PoolingHead, PoolingHeadEntry } from './pooling-head.ts';
+import { powerPoolingHead } from './power-pooling.ts';
 
-export const POOLING_NAMES: readonly PoolingName[] = [
-  'max',
-  'average',
-  'linear_softmax',
-  'exp_softmax',
-  'attention',
-  'auto_pool',
-  'power',
+/** Every head, in the order --help and error messages list them. */
+export const POOLING_HEADS: readonly PoolingHeadEntry[] = [
+  maxPoolingHead,
+  averagePoolingHead,
+  linearSoftmaxPoolingHead,
+  expSoftmaxPoolingHead,
+  attentionPoolingHead,
+  autoPoolingHead,
+  powerPoolingHead,
 ];
 
-/** Builds the head named by `cfg.head` for `nClasses` classes; the layer is named 'pooling'. */
-export function createPoolingHead(cfg: PoolingConfig, nClasses: number, name = 'pooling'): PoolingHead {
-  const args = { name, nClasses };
-  switch (cfg.head) {
-    case 'max':
-      return new MaxPooling(args);
-    case 'average':
-      return new AveragePooling(args);
-    case 'linear_softmax':
-      return new LinearSoftmaxPooling(args);
-    case 'exp_softmax':
-      return new ExpSoftmaxPooling(args);
-    case 'attention':
-      return new AttentionPooling(args);
-    case 'auto_pool':
-      return new AutoPooling(args);
-    case 'power':
-      if (!(cfg.n_init >= 0)) throw new ConfigError('pooling.n_init', `must be ≥ 0 (${cfg.n_init} given)`);
-      return new PowerPooling({ ...args, nInit: cfg.n_init });
-    default:
-      throw new ConfigError('pooling.head', `unknown head '${String(cfg.head)}'; one of ${POOLING_NAMES.join(', ')}`);
-  }
+/** The heads' names, as a non-empty tuple for schema enums. */
+export const POOLING_NAMES = POOLING_HEADS.map((h) => h.name) as [string, ...string[]];
+
+/** The README table of heads (`| name | summary |`, registry order), printed by scripts/pooling-heads-table.ts. */
+export function poolingHeadsTable(): string {
+  return ['| `pooling.head` | pooled clip probability |', '|---|---|', ...POOLING_HEADS.map((h) => `| \`${h.name}\` | ${h.summary} |`)].join('\n') + '\n';
 }
 
-export {
-  AttentionPooling,
-  AutoPooling,
-  AveragePooling,
-  ExpSoftmaxPooling,
-  LinearSoftmaxPooling,
-  MaxPooling,
-  PowerPooling,
-};
-export type { PoolingHead };
+/**
+ * Builds the head named by `cfg.head` for `nClasses` classes; the layer is named `name` ('pooling' in the CRNN).
+ * Throws ConfigError('pooling.head') for an unknown name, or the head's own ConfigError (e.g. pooling.n_init).
+ */
+export function createPoolingHead(cfg: PoolingBuildConfig & { head: string }, nClasses: number, name = 'pooling'): PoolingHead {
+  const entry = POOLING_HEADS.find((h) => h.name === cfg.head);
+  if (!entry) throw new ConfigError('pooling.head', `unknown head '${String(cfg.head)}'; one of ${POOLING_NAMES.join(', ')}`);
+  return entry.create({ name, nClasses }, cfg);
+}
+
+export { AttentionPooling } from './attention-pooling.ts';
+export { AutoPooling } from './auto-pooling.ts';
+export { AveragePooling } from './average-pooling.ts';
+export { ExpSoftmaxPooling } from './exp-softmax-pooling.ts';
+export { LinearSoftmaxPooling } from './linear-softmax-pooling.ts';
+export { MaxPooling } from './max-pooling.ts';
+export { PowerPooling } from './power-pooling.ts';
+export type { PoolingHead, PoolingHeadEntry };
