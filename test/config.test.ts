@@ -75,3 +75,34 @@ test('feature hash depends on nested settings and not on key order', () => {
   const reordered = Object.fromEntries(Object.entries(a).reverse()) as typeof a;
   assert.equal(featureSettingsHash(reordered), featureSettingsHash(a));
 });
+
+test('zod schema errors keep our one-line form: file, key path, message', () => {
+  const file = write('typo.yaml', 'train:\n  epoch: 3\n');
+  assert.throws(() => loadConfig(file), (e: unknown) => e instanceof ConfigError && e.message === `${file}: train.epoch: unknown key (did you mean 'epochs'?)`);
+  expectConfigError(() => resolveConfig({ train: { mean_teacher: { ema_decy: 0.9 } } }), 'train.mean_teacher.ema_decy', /^train\.mean_teacher\.ema_decy: unknown key \(did you mean 'ema_decay'\?\)$/);
+  expectConfigError(() => resolveConfig({ train: { zzzzzz: 1 } }), 'train.zzzzzz', /unknown key; known keys: epochs, batch_size, lr,/);
+  expectConfigError(() => resolveConfig({ train: { seed: 1.5 } }), 'train.seed', /^train\.seed: expected an integer, got 1\.5$/);
+  expectConfigError(() => resolveConfig({ pooling: { lr: 0 } }), 'pooling.lr', /^pooling\.lr: must be > 0 \(0 given\)$/);
+  expectConfigError(() => resolveConfig({ net: { conv: [] } }), 'net.conv', /needs at least 1 item\(s\)/);
+  expectConfigError(() => resolveConfig({ net: { conv: [{ kernel: [3] }] } }), 'net.conv[0].kernel', /expected a list of two values, got a list of 1$/);
+  expectConfigError(() => resolveConfig({ features: { log: { type: 'ln', amin: 1 } } }), 'features.log.amin', /unknown key; known keys: type, eps$/);
+  expectConfigError(() => resolveConfig({ features: { log: { type: 'xx' } } }), 'features.log.type', /expected one of db, ln, got string "xx"/);
+  expectConfigError(() => resolveConfig({ features: { power: 3 } }), 'features.power', /expected one of 1, 2, got number 3/);
+  expectConfigError(() => resolveConfig({ train: { mean_teacher: { enabled: 1 } } }), 'train.mean_teacher.enabled', /expected true or false, got number 1/);
+  expectConfigError(() => resolveConfig({ data: null }), 'data', /expected a mapping, got null/);
+  expectConfigError(() => resolveConfig(5), '(top level)', /expected a mapping, got number 5/);
+  expectConfigError(() => resolveConfig({ postprocess: { threshold: 'x' } }), 'postprocess.threshold', /expected a number or a mapping/);
+});
+
+test('defaults of a nested section fill in when only part of it is given, in schema key order', () => {
+  const c = resolveConfig({ eval: { psds: { dtc: 0.5 } }, net: { conv: [{ filters: 4 }] } });
+  assert.deepEqual(c.eval.psds, { dtc: 0.5, gtc: 0.7, cttc: 0.3, alpha_ct: 0, alpha_st: 1, max_efpr: 100, n_thresholds: 50 });
+  assert.deepEqual(Object.keys(c.net.conv[0]!), ['filters', 'kernel', 'batch_norm', 'activation', 'pool', 'dropout']);
+  assert.deepEqual(c.net.conv[0], { filters: 4, kernel: [3, 3], batch_norm: true, activation: 'relu', pool: [1, 1], dropout: 0 });
+  // defaults are fresh copies: changing one resolved config does not leak into the next
+  const a = resolveConfig({});
+  a.net.conv[0]!.kernel[0] = 99;
+  a.reproduce.heads.push('max');
+  assert.equal(resolveConfig({}).net.conv[0]!.kernel[0], 3);
+  assert.deepEqual(resolveConfig({}).reproduce.heads, ['power', 'linear_softmax']);
+});

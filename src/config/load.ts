@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { parse, parseDocument, stringify } from 'yaml';
 import { ConfigError } from '../errors.ts';
 import { SCHEMA } from './schema.ts';
-import { resolveSpec } from './spec.ts';
+import { describeIssue } from './zod-errors.ts';
 import type { FeatureSettings, SedConfig } from './types.ts';
 
 /** An override from the command line: a dotted key path and a value (already typed, or a string to parse as YAML). */
@@ -36,11 +36,20 @@ export function loadConfig(file: string | undefined, overrides: ConfigOverride[]
   return resolveConfig(raw, overrides, file);
 }
 
-/** Validates a plain object as a config; used by loadConfig and by tests and `reproduce` directly. */
+/**
+ * Validates a plain object as a config (schema.ts), after applying `overrides`, and fills every default; used by
+ * loadConfig and by tests and `reproduce` directly. Throws ConfigError(key path, one-line message, file) on the
+ * first problem, including the cross-key checks (win_length <= n_fft, f_max <= sample_rate/2, …).
+ */
 export function resolveConfig(raw: unknown, overrides: ConfigOverride[] = [], file?: string): SedConfig {
   const merged = structuredClone(raw ?? {}) as Record<string, unknown>;
   for (const o of overrides) setPath(merged, o.keyPath, typeof o.value === 'string' ? parseScalar(o.value) : o.value);
-  const config = resolveSpec(SCHEMA, merged, '', file) as SedConfig;
+  const parsed = SCHEMA.safeParse(merged, { reportInput: true });
+  if (!parsed.success) {
+    const { keyPath, message } = describeIssue(SCHEMA, parsed.error.issues);
+    throw new ConfigError(keyPath || '(top level)', message, file);
+  }
+  const config: SedConfig = parsed.data;
   checkCrossKeys(config, file);
   return config;
 }

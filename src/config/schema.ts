@@ -1,141 +1,210 @@
 /**
- * The configuration schema: every key, its default and its allowed values, in one place. The defaults describe the
- * built-in synthetic data (16 kHz, 10 s clips) and a small CRNN; configs/*.yaml override them for DCASE data.
+ * The configuration schema (zod 4): every key, its default, its allowed values and its TypeScript type, in one place.
+ * The defaults describe the built-in synthetic data (16 kHz, 10 s clips) and a small CRNN; configs/*.yaml override
+ * them for DCASE data. Types are derived with `z.infer` (types.ts); messages are turned into our one-line
+ * `file: key.path: message` form by zod-errors.ts. Keys are snake_case exactly as in YAML, so a key path in an error
+ * message is the string a user types. Stages receive only their own section.
  */
-import { ConfigError } from '../errors.ts';
-import { bool, int, list, num, obj, oneOf, pair, str, type Spec } from './spec.ts';
+import { z } from 'zod';
+import { POOLING_NAMES } from '../model/pooling/registry.ts';
 
-const POOLING_HEADS = ['max', 'average', 'linear_softmax', 'exp_softmax', 'attention', 'auto_pool', 'power'] as const;
-
-const logScale: Spec = {
-  kind: 'custom',
-  describe: '{type: db, amin, top_db} or {type: ln, eps}',
-  default: { type: 'db', amin: 1e-5, top_db: null },
-  check(value, path) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(path, 'expected a mapping {type: db|ln, ...}');
-    const v = value as Record<string, unknown>;
-    const allowed = v.type === 'db' ? ['type', 'amin', 'top_db'] : v.type === 'ln' ? ['type', 'eps'] : null;
-    if (!allowed) throw new ConfigError(`${path}.type`, `expected db or ln, got ${JSON.stringify(v.type)}`);
-    for (const key of Object.keys(v)) if (!allowed.includes(key)) throw new ConfigError(`${path}.${key}`, `unknown key for log type ${v.type}`);
-    const positive = (key: string, def: number) => {
-      const x = v[key] ?? def;
-      if (typeof x !== 'number' || !(x > 0)) throw new ConfigError(`${path}.${key}`, `must be a number > 0 (${JSON.stringify(x)} given)`);
-      return x;
-    };
-    if (v.type === 'ln') return { type: 'ln', eps: positive('eps', 1e-6) };
-    const topDb = v.top_db ?? null;
-    if (topDb !== null && (typeof topDb !== 'number' || !(topDb > 0))) throw new ConfigError(`${path}.top_db`, `must be null or a number > 0 (${JSON.stringify(topDb)} given)`);
-    return { type: 'db', amin: positive('amin', 1e-5), top_db: topDb };
-  },
+/** An integer ≥ min (≤ max) with a default. */
+const int = (def: number, min: number, max?: number) => {
+  const base = z.number().int().gte(min);
+  return (max === undefined ? base : base.lte(max)).default(def);
 };
-
-const threshold: Spec = {
-  kind: 'custom',
-  describe: 'a number in [0,1] or a mapping class → number',
-  default: 0.5,
-  check(value, path) {
-    const inUnit = (x: unknown, p: string) => {
-      if (typeof x !== 'number' || x < 0 || x > 1) throw new ConfigError(p, `must be a number in [0, 1] (${JSON.stringify(x)} given)`);
-      return x;
-    };
-    if (typeof value === 'number') return inUnit(value, path);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(path, 'expected a number or a mapping class → number');
-    return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, inUnit(x, `${path}.${k}`)]));
-  },
+/** A number ≥ min (> min with exclusiveMin), ≤ max. */
+const number = (opts: { min?: number; max?: number; exclusiveMin?: boolean } = {}) => {
+  let n = z.number();
+  if (opts.min !== undefined) n = opts.exclusiveMin ? n.gt(opts.min) : n.gte(opts.min);
+  if (opts.max !== undefined) n = n.lte(opts.max);
+  return n;
 };
+/** A section: unknown keys rejected, every key defaulted when the section is absent. */
+// prefault parses {} when the section is absent, so nested defaults fill in (zod's plain default would skip them)
+const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject(shape).prefault({} as never);
 
-const convBlock = obj({
+/** features.log: log compression of the mel energies. */
+const logScale = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('db'),
+      /** Floor before 10·log10 (torchaudio AmplitudeToDB amin). */
+      amin: number({ min: 0, exclusiveMin: true }).default(1e-5),
+      /** Dynamic range kept below the clip's maximum, dB; null = no limit. */
+      top_db: number({ min: 0, exclusiveMin: true }).nullable().default(null),
+    }),
+    z.strictObject({
+      type: z.literal('ln'),
+      /** Added before the natural log. */
+      eps: number({ min: 0, exclusiveMin: true }).default(1e-6),
+    }),
+  ])
+  .default({ type: 'db', amin: 1e-5, top_db: null });
+
+/** postprocess.threshold: a number in [0, 1], or a mapping class → number in [0, 1]. */
+const threshold = z
+  .unknown()
+  .transform((value, ctx): number | Record<string, number> => {
+    const inUnit = (x: unknown, path: string[]) => {
+      if (typeof x !== 'number' || x < 0 || x > 1) ctx.addIssue({ code: 'custom', message: `must be a number in [0, 1] (${JSON.stringify(x)} given)`, path, input: x });
+      return x as number;
+    };
+    if (typeof value === 'number') return inUnit(value, []);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      ctx.addIssue({ code: 'custom', message: 'expected a number or a mapping class → number', input: value });
+      return z.NEVER;
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, inUnit(x, [k])]));
+  })
+  .default(0.5);
+
+// tuple items carry no default: [3] is an error, not [3, 3]
+const positiveInt = z.number().int().gte(1);
+
+const convBlock = z.strictObject({
   filters: int(16, 1),
-  kernel: pair(int(3, 1), [3, 3]),
-  batch_norm: bool(true),
-  activation: oneOf(['relu', 'glu', 'leaky_relu'], 'relu'),
-  pool: pair(int(1, 1), [1, 1]),
-  dropout: num(0, { min: 0, max: 0.99 }),
+  kernel: z.tuple([positiveInt, positiveInt]).default((): [number, number] => [3, 3]),
+  batch_norm: z.boolean().default(true),
+  activation: z.enum(['relu', 'glu', 'leaky_relu']).default('relu'),
+  /** Max-pool size over (time, freq); [1, 1] = no pooling. */
+  pool: z.tuple([positiveInt, positiveInt]).default((): [number, number] => [1, 1]),
+  dropout: number({ min: 0, max: 0.99 }).default(0),
 });
 
-export const SCHEMA = obj({
-  data: obj({
-    layout: oneOf(['dcase2019', 'dcase2017'], 'dcase2019'),
-    root: str('data/synth2019'),
-    classes: list(str(''), []),
+const poolingName = z.enum(POOLING_NAMES);
+
+/** The dataset folder layouts the readers know (data/dcase2019.ts, data/dcase2017.ts). */
+export const LAYOUT_SCHEMA = z.enum(['dcase2019', 'dcase2017']);
+
+/**
+ * The `features` section: everything that changes feature values (its hash names a feature store). Also checks the
+ * settings a feature store's features.json records.
+ */
+export const FEATURES_SCHEMA = z.strictObject({
+  /** Hz the audio is resampled to. */
+  sample_rate: int(16000, 1000),
+  n_fft: int(1024, 16),
+  /** Samples, <= n_fft (the window is zero-padded to n_fft, centred). */
+  win_length: int(1024, 16),
+  /** Samples. */
+  hop_length: int(320, 1),
+  window: z.enum(['hann', 'hamming']).default('hann'),
+  /** true: periodic window (torch default); false: symmetric (DESED uses a symmetric Hamming window). */
+  periodic: z.boolean().default(true),
+  n_mels: int(64, 1),
+  /** Hz. */
+  f_min: number({ min: 0 }).default(0),
+  /** Hz. */
+  f_max: number({ min: 0, exclusiveMin: true }).default(8000),
+  mel_scale: z.enum(['htk', 'slaney']).default('htk'),
+  /** 'slaney' scales each triangle to unit area (librosa/torchaudio norm="slaney"). */
+  norm: z.enum(['none', 'slaney']).default('none'),
+  /** 1 = magnitude, 2 = power spectrum. */
+  power: z.literal([1, 2]).default(1),
+  log: logScale,
+  /** Pad n_fft/2 on both sides so frame t is centred on sample t·hop. */
+  center: z.boolean().default(true),
+  pad_mode: z.enum(['reflect', 'constant']).default('reflect'),
+  /** Clip length the features are cut or zero-padded to, in seconds; null keeps each clip's own length. */
+  clip_seconds: number({ min: 0, exclusiveMin: true }).nullable().default(10),
+});
+
+export const SCHEMA = z.strictObject({
+  data: section({
+    /** Which official folder layout `root` follows. */
+    layout: LAYOUT_SCHEMA.default('dcase2019'),
+    /** Dataset folder (DCASE layout). Relative paths resolve against the working directory. */
+    root: z.string().default('data/synth2019'),
+    /** Class names in output order. Empty = the layout's official list (or classes.json of synthetic data). */
+    classes: z.array(z.string()).default(() => []),
   }),
-  features: obj({
-    sample_rate: int(16000, 1000),
-    n_fft: int(1024, 16),
-    win_length: int(1024, 16),
-    hop_length: int(320, 1),
-    window: oneOf(['hann', 'hamming'], 'hann'),
-    periodic: bool(true),
-    n_mels: int(64, 1),
-    f_min: num(0, { min: 0 }),
-    f_max: num(8000, { min: 0, exclusiveMin: true }),
-    mel_scale: oneOf(['htk', 'slaney'], 'htk'),
-    norm: oneOf(['none', 'slaney'], 'none'),
-    power: oneOf([1, 2], 1),
-    log: logScale,
-    center: bool(true),
-    pad_mode: oneOf(['reflect', 'constant'], 'reflect'),
-    clip_seconds: num(10, { min: 0, exclusiveMin: true, nullable: true }),
+  features: FEATURES_SCHEMA.prefault({} as never),
+  net: section({
+    conv: z
+      .array(convBlock)
+      .min(1)
+      .default((): z.output<typeof convBlock>[] => [
+        { filters: 8, kernel: [3, 3], batch_norm: true, activation: 'relu', pool: [2, 4], dropout: 0 },
+        { filters: 16, kernel: [3, 3], batch_norm: true, activation: 'relu', pool: [2, 4], dropout: 0 },
+        { filters: 32, kernel: [3, 3], batch_norm: true, activation: 'relu', pool: [1, 4], dropout: 0 },
+      ]),
+    rnn: section({
+      type: z.enum(['bigru']).default('bigru'),
+      units: int(32, 1),
+      layers: int(1, 1),
+      dropout: number({ min: 0, max: 0.99 }).default(0),
+    }),
+    /** Dropout before the frame-level classifier. */
+    dropout: number({ min: 0, max: 0.99 }).default(0),
   }),
-  net: obj({
-    conv: list(convBlock, [
-      { filters: 8, kernel: [3, 3], batch_norm: true, activation: 'relu', pool: [2, 4], dropout: 0 },
-      { filters: 16, kernel: [3, 3], batch_norm: true, activation: 'relu', pool: [2, 4], dropout: 0 },
-      { filters: 32, kernel: [3, 3], batch_norm: true, activation: 'relu', pool: [1, 4], dropout: 0 },
-    ], 1),
-    rnn: obj({ type: oneOf(['bigru'], 'bigru'), units: int(32, 1), layers: int(1, 1), dropout: num(0, { min: 0, max: 0.99 }) }),
-    dropout: num(0, { min: 0, max: 0.99 }),
-  }),
-  pooling: obj({
-    head: oneOf(POOLING_HEADS, 'power'),
-    n_init: num(1, { min: 0 }),
-    lambda: num(1e-3, { min: 0 }),
-    lr: num(null, { min: 0, exclusiveMin: true, nullable: true }),
+  pooling: section({
+    /** A head of model/pooling/registry.ts. */
+    head: poolingName.default('power'),
+    /** Power pooling: initial n_c for every class. */
+    n_init: number({ min: 0 }).default(1),
+    /** Power pooling: weight of λ Σ_c n_c² in the loss. */
+    lambda: number({ min: 0 }).default(1e-3),
+    /** Learning rate of the pooling parameters (n_c, α_c); null = the model's learning rate. */
+    lr: number({ min: 0, exclusiveMin: true }).nullable().default(null),
+    /** Epochs during which the pooling parameters stay frozen and λ is off (0 = the paper's plain recipe). */
     warmup_epochs: int(0, 0),
-    unfreeze_f1: num(null, { min: 0, max: 1, nullable: true }),
+    /**
+     * After the warm-up, a class's pooling parameters stay frozen until the class is learned: its clip-level F1 on the
+     * training clips of an epoch reaches this value (then they stay free). null = all classes free (the paper's recipe).
+     */
+    unfreeze_f1: number({ min: 0, max: 1 }).nullable().default(null),
   }),
-  train: obj({
+  train: section({
     epochs: int(20, 1),
     batch_size: int(16, 1),
-    lr: num(1e-3, { min: 0, exclusiveMin: true }),
+    lr: number({ min: 0, exclusiveMin: true }).default(1e-3),
     seed: int(1, 0),
-    backend: oneOf(['auto', 'tensorflow', 'wasm', 'cpu'], 'auto'),
-    select_metric: oneOf(['val_loss', 'clip_f1_macro', 'event_f1_macro'], 'event_f1_macro'),
-    strong_weight: num(1, { min: 0 }),
-    mean_teacher: obj({
-      enabled: bool(false),
-      ema_decay: num(0.999, { min: 0, max: 1 }),
-      consistency_weight: num(2, { min: 0 }),
+    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    /** Metric that selects the best epoch, read from the validation metrics. */
+    select_metric: z.enum(['val_loss', 'clip_f1_macro', 'event_f1_macro']).default('event_f1_macro'),
+    /** Weight of the frame-level BCE on strongly labelled clips (DCASE 2019 synthetic). */
+    strong_weight: number({ min: 0 }).default(1),
+    mean_teacher: section({
+      enabled: z.boolean().default(false),
+      ema_decay: number({ min: 0, max: 1 }).default(0.999),
+      /** Maximum weight of the consistency loss, reached after rampup_epochs (sigmoid ramp-up). */
+      consistency_weight: number({ min: 0 }).default(2),
       rampup_epochs: int(50, 0),
     }),
+    /** Log a line every this many steps when stderr is not a TTY. */
     log_every: int(50, 1),
-    keep_all_checkpoints: bool(false),
+    /** Keep the checkpoint of every epoch (true) or only the last and the best (false). */
+    keep_all_checkpoints: z.boolean().default(false),
   }),
-  postprocess: obj({
+  postprocess: section({
+    /** One threshold for every class, or one per class name. */
     threshold,
-    median_window: num(5, { min: 0, exclusiveMin: true }),
-    median_unit: oneOf(['frames', 'seconds'], 'frames'),
+    /** Median filter window; unit given by median_unit. 1 = no filtering. */
+    median_window: number({ min: 0, exclusiveMin: true }).default(5),
+    median_unit: z.enum(['frames', 'seconds']).default('frames'),
   }),
-  reproduce: obj({
-    heads: list(oneOf(POOLING_HEADS, 'power'), ['power', 'linear_softmax'], 1),
-    seeds: list(int(1, 0), [1, 2], 1),
+  reproduce: section({
+    /** Pooling heads to train, one model per head and seed. */
+    heads: z.array(poolingName).min(1).default(() => ['power', 'linear_softmax']),
+    seeds: z.array(int(1, 0)).min(1).default(() => [1, 2]),
+    /** Weakly labelled clips `sed synth` makes when data.root is empty. */
     synth_clips: int(200, 1),
     synth_seed: int(1, 0),
   }),
-  eval: obj({
-    t_collar: num(0.2, { min: 0 }),
-    percentage_of_length: num(0.2, { min: 0 }),
-    segment_seconds: num(1, { min: 0, exclusiveMin: true }),
-    psds: obj({
-      dtc: num(0.7, { min: 0, max: 1 }),
-      gtc: num(0.7, { min: 0, max: 1 }),
-      cttc: num(0.3, { min: 0, max: 1 }),
-      alpha_ct: num(0, { min: 0 }),
-      alpha_st: num(1, { min: 0 }),
-      max_efpr: num(100, { min: 0, exclusiveMin: true }),
+  eval: section({
+    /** Seconds. */
+    t_collar: number({ min: 0 }).default(0.2),
+    percentage_of_length: number({ min: 0 }).default(0.2),
+    segment_seconds: number({ min: 0, exclusiveMin: true }).default(1),
+    psds: section({
+      dtc: number({ min: 0, max: 1 }).default(0.7),
+      gtc: number({ min: 0, max: 1 }).default(0.7),
+      cttc: number({ min: 0, max: 1 }).default(0.3),
+      alpha_ct: number({ min: 0 }).default(0),
+      alpha_st: number({ min: 0 }).default(1),
+      max_efpr: number({ min: 0, exclusiveMin: true }).default(100),
       n_thresholds: int(50, 2),
     }),
   }),
 });
-
-export { POOLING_HEADS };

@@ -10,56 +10,68 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../errors.ts';
-import type { FeatureSettings, Layout } from '../config/types.ts';
+import { z } from 'zod';
+import { FEATURES_SCHEMA, LAYOUT_SCHEMA } from '../config/schema.ts';
+import { readJsonFile } from '../io/json-file.ts';
 import { decodeNpy } from '../io/npy.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 
 export const STORE_VERSION = 1;
 
-export interface StoreInfo {
-  version: number;
-  settings: FeatureSettings;
-  settings_hash: string;
-  frame_hop_sec: number;
-  layout: Layout;
-  root: string;
-  classes: string[];
-  subsets: { name: string; role: string; clips: number }[];
-}
+/** features.json: the store's settings (and their hash), layout, classes and subsets. */
+export const STORE_INFO_SCHEMA = z.object({
+  version: z.number().int(),
+  settings: FEATURES_SCHEMA,
+  settings_hash: z.string(),
+  /** Seconds between feature frames (hop_length / sample_rate). */
+  frame_hop_sec: z.number().gt(0),
+  layout: LAYOUT_SCHEMA,
+  root: z.string(),
+  classes: z.array(z.string()),
+  subsets: z.array(z.object({ name: z.string(), role: z.string(), clips: z.number().int().gte(0) })),
+});
+export type StoreInfo = z.infer<typeof STORE_INFO_SCHEMA>;
 
-export interface ManifestEvent {
-  onset: number;
-  offset: number;
-  label: string;
-}
+const MANIFEST_EVENT_SCHEMA = z.object({ onset: z.number(), offset: z.number(), label: z.string() });
+export type ManifestEvent = z.infer<typeof MANIFEST_EVENT_SCHEMA>;
 
-export interface ManifestClip {
-  name: string; // clip file name as in the metadata (with .wav)
-  npy: string; // path relative to the subset folder
-  frames: number;
-  duration_sec: number; // of the source audio
-  source: string;
-  weak_labels: string[] | null;
-  events: ManifestEvent[] | null;
-}
+const MANIFEST_CLIP_SCHEMA = z.object({
+  /** Clip file name as in the metadata (with .wav). */
+  name: z.string(),
+  /** Path relative to the subset folder. */
+  npy: z.string(),
+  frames: z.number().int().gte(0),
+  /** Of the source audio. */
+  duration_sec: z.number(),
+  source: z.string(),
+  weak_labels: z.array(z.string()).nullable(),
+  events: z.array(MANIFEST_EVENT_SCHEMA).nullable(),
+});
+export type ManifestClip = z.infer<typeof MANIFEST_CLIP_SCHEMA>;
 
-export interface SubsetManifest {
-  version: number;
-  subset: string;
-  role: string;
-  settings_hash: string;
-  n_mels: number;
-  frame_hop_sec: number;
-  clips: ManifestClip[];
-  failed: { name: string; source: string; error: string }[];
-}
+/** <subset>/manifest.json. */
+export const MANIFEST_SCHEMA = z.object({
+  version: z.number().int(),
+  subset: z.string(),
+  role: z.string(),
+  settings_hash: z.string(),
+  n_mels: z.number().int().gte(1),
+  frame_hop_sec: z.number().gt(0),
+  clips: z.array(MANIFEST_CLIP_SCHEMA),
+  failed: z.array(z.object({ name: z.string(), source: z.string(), error: z.string() })),
+});
+export type SubsetManifest = z.infer<typeof MANIFEST_SCHEMA>;
 
-export interface FeatureStats {
-  mean: number[];
-  std: number[];
-  frames: number;
-  subsets: string[];
-}
+/** stats.json: per-mel-bin mean and standard deviation over the training subsets' frames. */
+export const FEATURE_STATS_SCHEMA = z
+  .object({ mean: z.array(z.number()), std: z.array(z.number().gte(0)), frames: z.number().int().gte(0), subsets: z.array(z.string()) })
+  .refine((s) => s.mean.length === s.std.length, { message: 'mean and std have different lengths', path: ['std'] });
+export type FeatureStats = z.infer<typeof FEATURE_STATS_SCHEMA>;
+
+/** A run's feature_stats.json (written by `sed train`): the store's stats.json plus the class list, for predict. */
+export const RUN_FEATURE_STATS_SCHEMA = z
+  .object({ mean: z.array(z.number()), std: z.array(z.number().gte(0)), classes: z.array(z.string()) })
+  .refine((s) => s.mean.length === s.std.length, { message: 'mean and std have different lengths', path: ['std'] });
 
 /** One line of a subset's journal: a clip whose .npy is complete, with per-bin sums for the statistics. */
 export interface JournalEntry {
@@ -111,21 +123,20 @@ export async function writeJson(file: string, value: unknown): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(value, null, 1)}\n`);
 }
 
-function readJson<T>(file: string, what: string): T {
-  if (!existsSync(file)) throw new DataError(file, `no ${what} here: run \`sed features\` first`);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch (err) {
-    throw new DataError(file, `unreadable ${what}: ${(err as Error).message}`);
-  }
-}
+const MISSING = 'run `sed features` first';
 
-export const readStoreInfo = (out: string) => readJson<StoreInfo>(storeInfoPath(out), 'feature store (features.json)');
-export const readStats = (out: string) => readJson<FeatureStats>(statsPath(out), 'feature statistics (stats.json)');
+/** features.json of the store in `out`, checked (STORE_INFO_SCHEMA); DataError naming the file otherwise. */
+export const readStoreInfo = (out: string): StoreInfo => readJsonFile(storeInfoPath(out), STORE_INFO_SCHEMA, 'feature store (features.json)', MISSING);
+/** stats.json of the store in `out`, checked (FEATURE_STATS_SCHEMA); DataError naming the file otherwise. */
+export const readStats = (out: string): FeatureStats => readJsonFile(statsPath(out), FEATURE_STATS_SCHEMA, 'feature statistics (stats.json)', MISSING);
 
+/**
+ * A subset's manifest.json, checked (MANIFEST_SCHEMA). Throws DataError naming the file when it is missing, invalid,
+ * or (with `expectHash`) made with other feature settings.
+ */
 export function readManifest(out: string, subset: string, expectHash?: string): SubsetManifest {
   const file = manifestPath(out, subset);
-  const manifest = readJson<SubsetManifest>(file, `manifest of subset '${subset}'`);
+  const manifest = readJsonFile(file, MANIFEST_SCHEMA, `manifest of subset '${subset}'`, MISSING);
   if (expectHash && manifest.settings_hash !== expectHash)
     throw new DataError(file, `features were made with settings ${manifest.settings_hash}, expected ${expectHash}: re-run \`sed features\``);
   return manifest;

@@ -1,5 +1,4 @@
 /** `predict`: new WAV files → detections, with the feature settings, statistics and classes saved in the run. */
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadConfig } from '../config/load.ts';
@@ -10,6 +9,8 @@ import { selectBackend } from '../backend/select.ts';
 import { timePoolingFactor } from '../model/crnn.ts';
 import { featuresFromAudioFile } from '../features/extract-clip.ts';
 import { LogMelExtractor } from '../features/log-mel.ts';
+import { RUN_FEATURE_STATS_SCHEMA } from '../features/store.ts';
+import { readJsonFile } from '../io/json-file.ts';
 import { postprocessFromConfig } from '../postprocess/from-config.ts';
 import { detectEvents } from '../postprocess/sweep.ts';
 import { loadModel } from '../model/model-io.ts';
@@ -25,12 +26,7 @@ export interface PredictResult {
 export async function runPredict(run: string, files: string[], log: Logger, opts: { checkpoint?: string } = {}): Promise<PredictResult> {
   const config = loadConfig(join(run, 'config.yaml'));
   const statsFile = join(run, 'feature_stats.json');
-  let stats: { mean: number[]; std: number[]; classes: string[] };
-  try {
-    stats = JSON.parse(readFileSync(statsFile, 'utf8'));
-  } catch (err) {
-    throw new DataError(statsFile, `cannot read the run's feature statistics: ${(err as Error).message}`);
-  }
+  const stats = readJsonFile(statsFile, RUN_FEATURE_STATS_SCHEMA, "run's feature statistics (feature_stats.json)");
   const backend = await selectBackend('auto');
   log.debug({ backend: backend.backend }, backend.reason);
   const model = await loadModel(checkpointDir(run, opts.checkpoint));

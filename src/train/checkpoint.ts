@@ -3,34 +3,45 @@
  * state.json (epoch, step, RNG state, best metric, optimizer weight specs), optimizer.bin, and the teacher model
  * when mean teacher is on. Folders are written under a temporary name and renamed into place.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { DataError } from '../errors.ts';
+import { z } from 'zod';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { readJsonFile } from '../io/json-file.ts';
 import { saveModel } from '../model/model-io.ts';
 import type { RngState } from '../util/rng.ts';
 
-export interface TrainState {
+/** state.json of a checkpoint: what resuming needs besides the weights. JSON writes a non-finite number as null. */
+export const TRAIN_STATE_SCHEMA = z.object({
   /** Epochs fully completed. */
-  epoch: number;
+  epoch: z.number().int().gte(0),
   /** Batches done inside the epoch in progress (0 at an epoch boundary). */
-  batch_in_epoch: number;
-  step: number;
-  rng: RngState;
-  best: { metric: string; value: number; epoch: number } | null;
-  optimizers: Record<string, tf.io.WeightsManifestEntry[]>;
+  batch_in_epoch: z.number().int().gte(0),
+  step: z.number().int().gte(0),
+  rng: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  best: z.object({ metric: z.string(), value: z.number(), epoch: z.number().int() }).nullable(),
+  /** Weight specs of each optimizer's optimizer-<name>.bin. */
+  optimizers: z.record(z.string(), z.array(z.looseObject({ name: z.string(), shape: z.array(z.number()), dtype: z.string() }))),
   /** Running sums of the epoch in progress, so an epoch resumed mid-way reports the same means. */
-  epoch_sums: Record<string, number>;
+  epoch_sums: z.record(z.string(), z.number().nullable()),
   /** Per class, whether its pooling parameters may move (pooling.unfreeze_f1); null when every class is free. */
-  unfrozen: boolean[] | null;
+  unfrozen: z.array(z.boolean()).nullable(),
   /** Clip-level tp, fp, fn per class over the training clips of the epoch in progress (at threshold 0.5). */
-  clip_counts: [number[], number[], number[]];
-  interrupted: boolean;
-}
+  clip_counts: z.tuple([z.array(z.number()), z.array(z.number()), z.array(z.number())]),
+  interrupted: z.boolean(),
+});
+
+/** state.json's content; optimizers' weight specs typed as tfjs has them. */
+export type TrainState = Omit<z.infer<typeof TRAIN_STATE_SCHEMA>, 'optimizers' | 'epoch_sums' | 'rng'> & {
+  rng: RngState;
+  optimizers: Record<string, tf.io.WeightsManifestEntry[]>;
+  epoch_sums: Record<string, number>;
+};
 
 export interface PerClassParams {
   pooling: string;
@@ -93,11 +104,7 @@ export function findCheckpoint(dir: string): string | null {
   return null;
 }
 
+/** A checkpoint's state.json, checked (TRAIN_STATE_SCHEMA); DataError naming the file when missing or invalid. */
 export function readState(dir: string): TrainState {
-  const file = join(dir, 'state.json');
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as TrainState;
-  } catch (err) {
-    throw new DataError(file, `unreadable training state: ${(err as Error).message}`);
-  }
+  return readJsonFile(join(dir, 'state.json'), TRAIN_STATE_SCHEMA, 'training state (state.json)') as TrainState;
 }
