@@ -1,7 +1,7 @@
 /**
  * RIFF/WAVE decoding with our own chunk walker.
  *
- * Why not wav-decoder 1.3.0 (a dependency; test/wav-decode.test.ts uses it as an independent cross-check on the
+ * Why not wav-decoder 1.3.0 (a devDependency; test/wav-decode.test.ts uses it as an independent cross-check on the
  * formats it gets right): by default it scales integers asymmetrically (positive / (2^(b-1) - 1)); its `symmetric`
  * option maps 8-bit around 127.5 instead of 128 and decodes 24-bit 0x800000 as +1.0 instead of -1.0; it rejects
  * WAVE_FORMAT_EXTENSIBLE (0xFFFE); it ignores the RIFF pad byte after odd-sized chunks (a 3-byte LIST chunk breaks it);

@@ -59,6 +59,10 @@ function synthClipWav(index: number): Uint8Array {
   return encodeWav({ channels, sampleRateHz: SOURCE_RATE_HZ }, { format: 'pcm', bitDepth: 16 });
 }
 
+/**
+ * Times feature extraction at the DESED setting on one thread over `opts.clips` (default 20) synthetic 10 s 44.1 kHz stereo
+ * clips, decode + downmix + resample + log-mel; returns clips per second and ms per clip (median, min). Throws RangeError for a bad clip count.
+ */
 export async function benchFeatures(opts: { clips?: number } = {}): Promise<FeaturesBenchResult> {
   const clips = opts.clips ?? 20;
   if (!Number.isInteger(clips) || clips < 1) throw new RangeError(`clips must be a positive integer (${clips} given)`);

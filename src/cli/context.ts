@@ -18,6 +18,7 @@ export interface CliIo {
   stderr: (text: string) => void;
 }
 
+/** The logger the global flags ask for (--log-format, --quiet, --verbose), writing to the CLI's stderr. */
 export function loggerFor(program: Command, io: CliIo): Logger {
   const g = program.opts<GlobalOptions>();
   return createLogger({ format: g.logFormat, level: g.quiet ? 'warn' : g.verbose ? 'debug' : 'info', write: io.stderr });
@@ -33,6 +34,10 @@ export function withConfigOptions(cmd: Command): Command {
 /** Flag name → config key path for the flags that are shortcuts for config keys. */
 export type FlagKeys = Record<string, string>;
 
+/**
+ * The config of a command: --config FILE (or the defaults), then each `--set key=value`, then the flags named in
+ * `flagKeys` (flag → key path). Throws UsageError for a --set without '=', ConfigError for a bad key or value.
+ */
 export function resolveCommandConfig(opts: Record<string, unknown>, flagKeys: FlagKeys = {}): SedConfig {
   const overrides: ConfigOverride[] = [];
   for (const item of (opts.set as string[] | undefined) ?? []) {
@@ -47,8 +52,10 @@ export function resolveCommandConfig(opts: Record<string, unknown>, flagKeys: Fl
   return loadConfig(opts.config as string | undefined, overrides);
 }
 
+/** The global `--log-format pretty|json` option. */
 export const logFormatOption = () => new Option('--log-format <format>', 'log lines on stderr').choices(['pretty', 'json']).default('pretty');
 
+/** A commander argument parser for integer flags; throws UsageError naming the flag for anything else. */
 export const parseIntArg = (name: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new UsageError(`${name} expects an integer, got '${value}'`);

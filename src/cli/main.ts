@@ -17,6 +17,7 @@ import { NPX_NOTE, packageVersion, withExamples } from './help.ts';
  */
 export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
+/** The commander program with every verb registered, writing to `ctx.io`; tests use it to parse argv in-process. */
 export function buildProgram(ctx: Omit<CliContext, 'program'>): CliContext {
   const program = new Command('npx sed')
     .description('Weak-label sound event detection: features, CRNN training with pooling heads (power pooling), DCASE metrics')

@@ -110,6 +110,7 @@ export const FEATURES_SCHEMA = z.strictObject({
   clip_seconds: number({ min: 0, exclusiveMin: true }).nullable().default(10),
 });
 
+/** The whole config: one strict section per YAML section, each key with its default (z.infer gives SedConfig). */
 export const SCHEMA = z.strictObject({
   data: section({
     /** Which official folder layout `root` follows. */

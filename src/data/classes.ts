@@ -51,6 +51,7 @@ export interface ClassInfo {
   description: string;
 }
 
+/** A copy of the layout's official class list (DCASE 2019 Task 4: 10 classes; DCASE 2017 Task 4: 17), in their order. */
 export function officialClasses(layout: Layout): string[] {
   return [...(layout === 'dcase2019' ? DCASE2019_CLASSES : DCASE2017_CLASSES)];
 }

@@ -43,6 +43,10 @@ export function clipNameFrom2017(file: string): string {
   return `Y${file}`;
 }
 
+/**
+ * Reads a DCASE 2017 Task 4 folder (see the file header for the files) into subsets; problems are collected under
+ * dataset.ts's policy. Throws DataError when a required metadata file is missing or unreadable.
+ */
 export async function readDcase2017(root: string, classes: string[]): Promise<LayoutReadResult> {
   const log = new ProblemLog(classes);
   const subsets: SubsetIndex[] = [];

@@ -39,6 +39,10 @@ export const DCASE2019_SUBSETS: readonly SubsetSpec2019[] = [
   { name: 'eval_public', role: 'test', metadata: 'metadata/eval/public.tsv', audioDir: 'audio/eval/public', kind: 'strong', required: false },
 ];
 
+/**
+ * Reads a DCASE 2019 Task 4 folder (metadata/*.tsv, audio/*; see the file header) into subsets; problems are
+ * collected under dataset.ts's policy. Throws DataError when a required metadata file is missing or unreadable.
+ */
 export async function readDcase2019(root: string, classes: string[]): Promise<LayoutReadResult> {
   const log = new ProblemLog(classes);
   const subsets: SubsetIndex[] = [];

@@ -23,6 +23,11 @@ export function fixLength(samples: Float32Array, settings: FeatureSettings): Flo
   return padded;
 }
 
+/**
+ * Decodes `path`, resamples to settings.sample_rate, cuts or zero-pads to settings.clip_seconds, and returns its
+ * log-mel [frames, n_mels] (row-major float32) with the source duration in seconds and decoder warnings. Throws
+ * DataError for unreadable audio.
+ */
 export async function featuresFromAudioFile(path: string, settings: FeatureSettings, extractor: LogMelExtractor): Promise<ClipFeatures> {
   const audio = await loadAudio(path, settings.sample_rate);
   const { data, frames } = extractor.compute(fixLength(audio.samples, settings));

@@ -9,10 +9,15 @@
  * the Nyquist bin (n_fft/2 bins instead of n_fft/2 + 1), which torch.stft keeps.
  */
 
+/** True for 1, 2, 4, 8, …. */
 export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
 }
 
+/**
+ * Real-input FFT of a fixed power-of-two size N, tables built once (radix-4 complex FFT of N/2 points plus the
+ * real-split step): N real samples → N/2 + 1 complex bins, unnormalised like numpy.fft.rfft.
+ */
 export class RealFft {
   /** Real input length N. */
   readonly size: number;

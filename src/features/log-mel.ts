@@ -40,6 +40,11 @@ export function frameCountFor(sampleCount: number, nFft: number, hopLength: numb
   return 1 + Math.floor((padded - nFft) / hopLength);
 }
 
+/**
+ * torchaudio's MelSpectrogram + AmplitudeToDB for one `FeatureSettings`, with the window, FFT and sparse mel bank built
+ * once: mono samples at settings.sample_rate → [frames, n_mels] (frames = frameCountFor). The constructor throws
+ * ConfigError naming the features key it cannot honour; compute throws ShapeError for input too short for one frame.
+ */
 export class LogMelExtractor {
   readonly settings: FeatureSettings;
   readonly nMels: number;

@@ -56,6 +56,15 @@ export interface FeaturesSummary {
 
 const TRAINING_ROLES = new Set(['train_weak', 'train_strong', 'train_unlabeled']);
 
+/**
+ * The `features` stage: reads the dataset (`data`: layout, root, classes; data/dataset.ts readDataset), extracts the
+ * log-mel [frames, n_mels] float32 of every clip with audio (`settings`; features/log-mel.ts) into
+ * <out>/<subset>/<clip>.npy, on `opts.jobs` worker threads (default: the core count), and writes each subset's
+ * manifest.json, stats.json (per-bin mean/std over the training subsets, clips summed in metadata order) and
+ * features.json (settings and their hash). Clips already done with the same settings hash are reused. Metadata
+ * problems and clips that fail to decode are logged and counted, not thrown. Throws DataError when a required
+ * metadata file is missing or unreadable. Returns a JSON-able summary (seconds are wall-clock).
+ */
 export async function runFeatures(
   data: DataConfig,
   settings: FeatureSettings,

@@ -86,8 +86,11 @@ export interface JournalEntry {
 /** `<clip>.wav` → `<clip>.npy`, keeping the rest of the name (YouTube ids contain dots in their times). */
 export const npyNameFromClip = (clip: string) => `${clip.replace(/\.wav$/i, '')}.npy`;
 
+/** <out>/features.json. */
 export const storeInfoPath = (out: string) => join(out, 'features.json');
+/** <out>/stats.json. */
 export const statsPath = (out: string) => join(out, 'stats.json');
+/** <out>/<subset>/manifest.json. */
 export const manifestPath = (out: string, subset: string) => join(out, subset, 'manifest.json');
 const journalPath = (out: string, subset: string) => join(out, subset, '.journal.jsonl');
 
@@ -115,10 +118,12 @@ export function readJournal(out: string, subset: string, hash: string): Map<stri
   return done;
 }
 
+/** Appends one finished clip to the subset's journal (one JSON line). */
 export async function appendJournal(out: string, subset: string, entry: JournalEntry): Promise<void> {
   await appendFile(journalPath(out, subset), `${JSON.stringify(entry)}\n`);
 }
 
+/** Writes `value` as JSON (one-space indent, final newline) atomically. */
 export async function writeJson(file: string, value: unknown): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(value, null, 1)}\n`);
 }

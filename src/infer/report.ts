@@ -13,6 +13,7 @@ export interface ReportContext {
   perClass: { name: string; values: number[] } | null;
 }
 
+/** The Markdown text of report.md (see above) for a metrics report and the run it came from. */
 export function formatEvalReport(report: MetricsReport, ctx: ReportContext): string {
   const families = [
     ['Event-based', report.event_based],

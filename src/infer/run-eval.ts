@@ -50,6 +50,14 @@ export interface EvalSummary {
   seconds: number;
 }
 
+/**
+ * The `eval` stage: loads `opts.checkpoint` (default best) of the run in `paths.run` with its config.yaml (plus
+ * `opts.overrides`), predicts every clip of `opts.subset` (default: the store's validation/test subset) of the store
+ * in `paths.features`, and writes into `paths.out`: probabilities/<clip>.npy (float32 [outFrames, C]),
+ * detections.tsv (post-processed per the config), psds/thr_*.tsv operating points, metrics.json (the `sed metrics
+ * --json` shape) and report.md. Metrics that need strong labels are null when the subset has none. Throws
+ * DataError for a missing checkpoint or subset, ConfigError when the run was trained on other feature settings.
+ */
 export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions = {}): Promise<EvalSummary> {
   const startMs = Date.now();
   const config = loadConfig(join(paths.run, 'config.yaml'), opts.overrides ?? []);

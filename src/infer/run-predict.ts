@@ -23,6 +23,13 @@ export interface PredictResult {
   files: number;
 }
 
+/**
+ * The `predict` stage: log-mel features of each WAV in `files` with the run's feature settings, normalised with its
+ * feature_stats.json (data/batch.ts, as in training), cut to whole time pools, through `opts.checkpoint` (default
+ * best), then post-processed as the run's config says. A file that fails (unreadable, too short) is logged and
+ * listed in `failed`; the others' events are returned (times in seconds). Throws DataError when the run's
+ * feature_stats.json or checkpoint is missing or invalid.
+ */
 export async function runPredict(run: string, files: string[], log: Logger, opts: { checkpoint?: string } = {}): Promise<PredictResult> {
   const config = loadConfig(join(run, 'config.yaml'));
   const statsFile = join(run, 'feature_stats.json');

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 
 const tempName = (target: string) => `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 
+/** Writes `data` to `target` atomically: a temporary file beside it, fsync, rename; parent folders are created. */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   const temp = tempName(target);
@@ -24,6 +25,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   }
 }
 
+/** writeFileAtomic, synchronously. */
 export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
   mkdirSync(dirname(target), { recursive: true });
   const temp = tempName(target);

@@ -165,9 +165,13 @@ function readText(path: string): string {
   }
 }
 
+/** Reads a strong-label or detection TSV (parseEventTsv); DataError naming the file (and line) on any problem. */
 export const readEventTsv = (path: string): EventTable => parseEventTsv(readText(path), path);
+/** Reads a weak-label TSV (parseWeakTsv); DataError naming the file (and line) on any problem. */
 export const readWeakTsv = (path: string): FileTags => parseWeakTsv(readText(path), path);
+/** Reads a strong or weak TSV, chosen by its header (parseLabelTsv). */
 export const readLabelTsv = (path: string): LabelTable => parseLabelTsv(readText(path), path);
+/** Reads a `filename duration` TSV (parseDurationsTsv): seconds per clip. */
 export const readDurationsTsv = (path: string): Map<string, number> => parseDurationsTsv(readText(path), path);
 
 export interface FormatEventTsvOptions {

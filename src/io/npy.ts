@@ -6,6 +6,7 @@ import { DataError } from '../errors.ts';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+/** float32 data of `shape` (C order) → .npy v1.0 bytes ('<f4'). Throws when the shape does not hold data.length values. */
 export function encodeNpy(data: Float32Array, shape: number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) throw new Error(`npy: shape [${shape}] holds ${count} values, data has ${data.length}`);
@@ -29,6 +30,10 @@ export interface NpyArray {
   shape: number[];
 }
 
+/**
+ * .npy bytes (little-endian float32, C order) → data and shape. Throws DataError naming `file` for a bad magic, a
+ * truncated header or data, another dtype, Fortran order or a header without a shape.
+ */
 export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new DataError(file, 'not a .npy file (bad magic)');
   const major = bytes[6];

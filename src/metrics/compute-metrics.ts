@@ -38,6 +38,12 @@ export function metricsOptionsFromConfig(cfg: EvalConfig): { options: MetricsOpt
   };
 }
 
+/**
+ * Every metric family for one detection table against the reference: event-based (t_collar, percentage of length)
+ * and segment-based (segmentSec) as sed_eval 0.2.1 computes them, clip-level tagging as DESED does, and PSDS1 from
+ * `opts.psds` operating points (psds_eval 0.5; null when not given). Times in seconds. Throws DataError from PSDS
+ * when a reference file has no duration or a table has same-class overlaps.
+ */
 export function computeMetrics(reference: EventTable, estimate: EventTable, opts: MetricsOptions = DCASE_METRICS): MetricsReport {
   return {
     event_based: eventBasedMetrics(reference, estimate, { tCollarSec: opts.tCollarSec, percentageOfLength: opts.percentageOfLength }),

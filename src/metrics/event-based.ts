@@ -21,10 +21,12 @@ export interface EventBasedOptions {
 
 export const DCASE_EVENT_BASED: EventBasedOptions = { tCollarSec: 0.2, percentageOfLength: 0.2 };
 
+/** sed_eval's onset condition: |ref onset − est onset| ≤ t_collar (seconds). */
 export function onsetHit(ref: SoundEvent, est: SoundEvent, tCollarSec: number): boolean {
   return Math.abs(ref.onsetSec - est.onsetSec) <= tCollarSec;
 }
 
+/** sed_eval's offset condition: |ref offset − est offset| ≤ max(t_collar, percentage_of_length · ref length). */
 export function offsetHit(ref: SoundEvent, est: SoundEvent, tCollarSec: number, percentageOfLength: number): boolean {
   const lengthSec = ref.offsetSec - ref.onsetSec;
   return Math.abs(ref.offsetSec - est.offsetSec) <= Math.max(tCollarSec, percentageOfLength * lengthSec);

@@ -22,10 +22,12 @@ export interface FamilyMetrics {
   class_wise: Record<string, Scores>;
 }
 
+/** Zeroed per-class counts. */
 export function emptyClassCounts(): ClassCounts {
   return { nRef: 0, nSys: 0, nTp: 0, nFp: 0, nFn: 0 };
 }
 
+/** Zeroed overall counts. */
 export function emptyOverallCounts(): OverallCounts {
   return { nRef: 0, nSys: 0, nTp: 0, nSubs: 0, nDel: 0, nIns: 0 };
 }

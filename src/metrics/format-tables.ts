@@ -25,6 +25,7 @@ function overallRows(m: FamilyMetrics): string[][] {
   ];
 }
 
+/** Plain-text tables of a report (F1, P, R in percent, ER), one per family, micro and macro rows, then PSDS1. */
 export function formatMetricsTables(report: MetricsReport): string {
   const head = ['', 'F1 %', 'P %', 'R %', 'ER'];
   const parts: string[] = [];

@@ -39,6 +39,7 @@ export function precision(nTp: number, nSys: number, zeroScore: boolean): number
   return nTp / nSys;
 }
 
+/** sed_eval recall TP / Nref; NaN when there is no reference. */
 export function recall(nTp: number, nRef: number): number {
   return nRef === 0 ? NaN : nTp / nRef;
 }
@@ -62,6 +63,7 @@ export function classScores(c: ClassCounts, zeroScore: boolean): Scores {
   return { f1: fMeasure(p, r), precision: p, recall: r, error_rate: errorRate(c.nRef, 0, c.nFn, c.nFp) };
 }
 
+/** Micro (overall) F, P, R and ER from summed counts (sed_eval). */
 export function overallScores(c: OverallCounts, zeroScore: boolean): Scores {
   const p = precision(c.nTp, c.nSys, zeroScore);
   const r = recall(c.nTp, c.nRef);

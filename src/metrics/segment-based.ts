@@ -27,6 +27,7 @@ function activity(events: SoundEvent[], labels: string[], nSegments: number, seg
 
 const maxOffset = (events: SoundEvent[]) => events.reduce((m, e) => (e.offsetSec > m ? e.offsetSec : m), 0);
 
+/** Segment-based counts (the rules in the file header) over every file of either table; segmentSec = r above. */
 export function segmentBasedCounts(reference: EventTable, estimate: EventTable, segmentSec = 1.0): FamilyCounts {
   const labels = unionLabels(reference, estimate);
   const refByFile = eventsByFile(reference);
@@ -70,6 +71,7 @@ export function segmentBasedCounts(reference: EventTable, estimate: EventTable, 
   return { overall, classWise: new Map(labels.map((l, i) => [l, classWise[i]])) };
 }
 
+/** Segment-based F, P, R, ER (micro, macro, class-wise) from segmentBasedCounts, as sed_eval 0.2.1 reports them. */
 export function segmentBasedMetrics(reference: EventTable, estimate: EventTable, segmentSec = 1.0): FamilyMetrics {
   return familyMetrics(segmentBasedCounts(reference, estimate, segmentSec), false);
 }

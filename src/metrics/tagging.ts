@@ -15,6 +15,7 @@ import type { FileTags } from '../io/event-tsv.ts';
 import { emptyClassCounts, emptyOverallCounts, type FamilyCounts, type FamilyMetrics } from './family.ts';
 import { errorRate, nanMean, precision, recall, type ClassCounts, type Scores } from './formulas.ts';
 
+/** Clip-level counts per class and overall (S/D/I per clip) between two per-file label sets, as described above. */
 export function taggingCounts(reference: FileTags, estimate: FileTags): FamilyCounts {
   const labelSet = new Set<string>();
   for (const tags of [reference, estimate]) for (const ls of tags.labels.values()) for (const l of ls) labelSet.add(l);
@@ -69,6 +70,7 @@ function classTaggingScores(c: ClassCounts): Scores {
   };
 }
 
+/** Tagging F1 (DESED), P, R, ER per class, micro and macro from taggingCounts. */
 export function taggingMetricsFromCounts(counts: FamilyCounts): FamilyMetrics {
   const o = counts.overall;
   const classWise: Record<string, Scores> = {};
@@ -87,6 +89,7 @@ export function taggingMetricsFromCounts(counts: FamilyCounts): FamilyMetrics {
   };
 }
 
+/** taggingMetricsFromCounts(taggingCounts(reference, estimate)). */
 export function taggingMetrics(reference: FileTags, estimate: FileTags): FamilyMetrics {
   return taggingMetricsFromCounts(taggingCounts(reference, estimate));
 }

@@ -85,6 +85,12 @@ function applyConvBlock(x: SymbolicTensor, block: ConvBlockConfig, index: number
   return y;
 }
 
+/**
+ * The CRNN: input [B, frames, n_mels] → conv blocks (conv, batch norm, activation, pool, dropout) → BiGRU →
+ * per-frame sigmoid `frame_prob` [B, frames / timePool, C] → pooling head (registry) → `clip_prob` [B, C]. Throws
+ * ConfigError naming the net key when it does not fit the input (no conv block, a pool < 1, frequency pools that
+ * reduce n_mels to nothing, frames not divisible by the time pooling, rnn.layers < 1).
+ */
 export function buildCrnn(opts: CrnnOptions): LayersModel {
   checkNet(opts);
   const { net, nMels, nClasses } = opts;

@@ -10,6 +10,7 @@ export interface GluArgs {
   name?: string;
 }
 
+/** The GLU layer described above: [.., 2F] → [.., F]. */
 export class Glu extends layers.Layer {
   static className = 'SedGlu';
 

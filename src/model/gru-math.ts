@@ -37,6 +37,7 @@ export interface GruGeometry {
   reverse: boolean;
 }
 
+/** Zeroed buffers for the gates and states a fused GRU pass keeps for its backward pass, each [batch, frames, units]. */
 export function newGruTrace(batch: number, frames: number, units: number): GruTrace {
   const n = batch * frames * units;
   return { z: new Float32Array(n), r: new Float32Array(n), hh: new Float32Array(n), hPrev: new Float32Array(n), rh: new Float32Array(n) };

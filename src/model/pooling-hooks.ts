@@ -14,6 +14,7 @@ export interface PoolingHooks {
   regularization(lambda: number): tf.Scalar | null;
 }
 
+/** The hooks of the model's pooling head (the layer named 'pooling'); no-ops for heads without them. */
 export function poolingHooks(model: tfl.LayersModel): PoolingHooks {
   const head = poolingHeadOf(model);
   const extra = head as PoolingHead & { projectNonNegative?: () => void; regularizationLoss?: (lambda: number) => tf.Scalar };

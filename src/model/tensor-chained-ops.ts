@@ -25,6 +25,7 @@ const SAME_NAME = [
   'unsortedSegmentSum', 'unstack', 'zerosLike',
 ] as const;
 
+/** Installs the methods listed here on tf.Tensor.prototype (see above); idempotent, never replaces an existing one. */
 export function installTensorChainedOps(): void {
   const proto = tf.Tensor.prototype as unknown as Record<string, AnyFn>;
   const ops = tf as unknown as Record<string, AnyFn>;

@@ -18,6 +18,10 @@ export interface DecodeOptions {
 /** Frame index → seconds (start of that frame). */
 export const secFromFrame = (frame: number, frameHopSec: number): number => frame * frameHopSec;
 
+/**
+ * Frame decisions [frames, C] (row-major 0/1) of one clip → its events, by the convention above (seconds, end
+ * exclusive, clipped to opts.clipDurationSec when given). Throws ShapeError when the length is not a multiple of C.
+ */
 export function eventsFromBinary(active: Uint8Array, classes: string[], file: string, opts: DecodeOptions): SoundEvent[] {
   const nC = classes.length;
   if (active.length % nC !== 0) throw new ShapeError('frame decisions', `[frames, ${nC}]`, `length ${active.length}`);

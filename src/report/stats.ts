@@ -1,5 +1,6 @@
 /** Small statistics for reports: mean ± sample standard deviation, Spearman rank correlation. */
 
+/** Mean and population standard deviation (NaN for no values). */
 export function meanStd(values: number[]): { mean: number; std: number; n: number } {
   const n = values.length;
   if (!n) return { mean: NaN, std: NaN, n };

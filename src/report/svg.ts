@@ -61,6 +61,7 @@ function frame(title: string, xLabel: string, yLabel: string, xa: Axis, ya: Axis
   return parts;
 }
 
+/** A labelled scatter plot as standalone SVG text (optionally log x). */
 export function scatterSvg(opts: { title: string; xLabel: string; yLabel: string; logX?: boolean; points: { x: number; y: number; label: string }[] }): string {
   const xa = axisOf(opts.points.map((p) => p.x), opts.logX ?? false);
   const ya = axisOf(opts.points.map((p) => p.y), false);
@@ -74,6 +75,7 @@ export function scatterSvg(opts: { title: string; xLabel: string; yLabel: string
   return `${parts.join('\n')}\n</svg>\n`;
 }
 
+/** A line chart of one or more series as standalone SVG text. */
 export function lineSvg(opts: { title: string; xLabel: string; yLabel: string; series: { name: string; points: [number, number][] }[] }): string {
   const all = opts.series.flatMap((s) => s.points);
   const xa = axisOf(all.map((p) => p[0]), false);

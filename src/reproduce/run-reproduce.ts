@@ -29,6 +29,13 @@ export interface ReproduceSummary {
 
 const FAMILIES = ['event_based', 'segment_based', 'tagging'] as const;
 
+/**
+ * The `reproduce` stage: synth (when data.root is empty) → features → one training run per head in
+ * `config.reproduce.heads` and seed in `config.reproduce.seeds` → eval, reusing finished stages under `paths.out`;
+ * writes results.md/json (mean ± std over seeds per head), n_c.md/json (n_c per class beside its mean event duration,
+ * Spearman ρ) and the plots, and returns the paper's two checks (power pooling ahead on event F1; ρ(n_c, duration)
+ * negative) with `passed`. Errors of the stages pass through.
+ */
 export async function runReproduce(config: SedConfig, paths: { out: string }, log: Logger): Promise<ReproduceSummary> {
   const seconds: Record<string, number> = {};
   const timed = async <T>(stage: string, fn: () => Promise<T>) => {

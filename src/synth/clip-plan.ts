@@ -26,6 +26,7 @@ export const BACKGROUND_RMS = 0.03; // ≈ −30 dBFS, leaving headroom for a 15
 
 const roundMs = (sec: number) => Math.round(sec * 1000) / 1000;
 
+/** Plans `count` clips of one subset (see above), deterministically from (seed, subsetIndex); times in seconds. */
 export function planClips(count: number, classes: readonly SynthClass[], clipSeconds: number, seed: number, subsetIndex: number): PlannedClip[] {
   const rng = new SynthRandom(streamSeed(seed, subsetIndex));
   let deck: number[] = [];

@@ -30,6 +30,7 @@ export function biquadInPlace(x: Float32Array, type: BiquadType, freqHz: number,
   return x;
 }
 
+/** `n` samples of zero-mean uniform white noise from `rng`. */
 export function whiteNoise(n: number, rng: SynthRandom): Float32Array {
   const out = new Float32Array(n);
   // uniform noise is enough here (spectrally white) and much cheaper than Gaussian
@@ -53,6 +54,7 @@ export function pinkNoise(n: number, rng: SynthRandom): Float32Array {
   return out;
 }
 
+/** Root mean square of `x` (0 when empty). */
 export function rms(x: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += x[i] * x[i];

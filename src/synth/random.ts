@@ -5,6 +5,7 @@
  */
 import { Rng } from '../util/rng.ts';
 
+/** One clip's (or subset's) random stream: uniform, normal and integer draws on a seeded sfc32 Rng. */
 export class SynthRandom {
   private readonly rng: Rng;
   private spareNormal: number | null = null;

@@ -55,6 +55,12 @@ interface ClipRecord {
 
 const WRITE_CONCURRENCY = 8;
 
+/**
+ * Writes the dataset described in the file header into `opts.outDir` (same options, same bytes): 16-bit WAV clips of
+ * `opts.clipSeconds` (default 10) at `opts.sampleRateHz` (default 16000) with events of the synthetic classes
+ * (synth/sound-classes.ts), the layout's metadata and classes.json. Throws UsageError for a count, seed, sample rate
+ * or clip length out of range.
+ */
 export async function synthesizeDataset(opts: SynthOptions): Promise<SynthSummary> {
   const startMs = Date.now();
   const sampleRateHz = opts.sampleRateHz ?? 16000;

@@ -49,12 +49,14 @@ export interface PerClassParams {
   [name: string]: unknown;
 }
 
+/** An optimizer's slots as bytes plus weight specs (tfjs weight encoding) for optimizer-<name>.bin and state.json. */
 export async function encodeOptimizer(optimizer: tf.Optimizer): Promise<{ data: Uint8Array; specs: tf.io.WeightsManifestEntry[] }> {
   const named = await optimizer.getWeights();
   const { data, specs } = await tf.io.encodeWeights(named);
   return { data: new Uint8Array(data as ArrayBuffer), specs };
 }
 
+/** Restores an optimizer's slots from encodeOptimizer's bytes and specs (nothing when specs is empty). */
 export async function restoreOptimizer(optimizer: tf.Optimizer, bytes: Uint8Array, specs: tf.io.WeightsManifestEntry[]) {
   if (!specs.length) return;
   const buffer = bytes.slice().buffer as ArrayBuffer;

@@ -5,6 +5,7 @@
 import type { Batch } from '../data/batch.ts';
 import { clipF1PerClass } from '../metrics/tagging.ts';
 
+/** Zeroed [tp, fp, fn] per class. */
 export const zeroCounts = (nClasses: number): [number[], number[], number[]] => [new Array(nClasses).fill(0), new Array(nClasses).fill(0), new Array(nClasses).fill(0)];
 
 /** Adds a batch's clip-level decisions (threshold 0.5) on weakly labelled clips to tp, fp, fn per class. */

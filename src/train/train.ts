@@ -69,6 +69,17 @@ const TRAIN_ROLES = ['train_weak', 'train_strong'];
 const VALIDATION_ROLES = ['validation', 'test'];
 const HIGHER_IS_BETTER: Record<string, boolean> = { val_loss: false, clip_f1_macro: true, event_f1_macro: true };
 
+/**
+ * The `train` stage: trains the CRNN of `config.net` with the head of `config.pooling` on the store in
+ * `paths.features` (training roles train_weak + train_strong, plus train_unlabeled with mean teacher; validation on
+ * validation/test), Adam with the pooling parameters on their own optimizer; power pooling adds λ Σ n_c² and keeps
+ * n_c ≥ 0 (after Liu et al. 2020). Writes into `paths.out`: config.yaml, feature_stats.json, metrics.jsonl (one line
+ * per epoch), checkpoints/last (and best/), n_c.json and summary.json; `opts.resume` continues from
+ * checkpoints/last; `opts.signal` stops after the current step with a checkpoint (summary.interrupted = true).
+ * Throws ConfigError when the config's feature settings differ from the store's or a resumed run's config differs
+ * (only train.epochs may grow), DataError when the store has no training clips, `out` already holds a run without
+ * `opts.resume`, or there is nothing to resume.
+ */
 export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger, opts: TrainOptions = {}): Promise<TrainSummary> {
   const startMs = Date.now();
   const backend = await selectBackend(config.train.backend);

@@ -11,6 +11,10 @@ export interface ValidationMetrics {
   event_f1_macro: number | null; // null when the validation clips have no strong labels
 }
 
+/**
+ * Validation metrics of predictions: clip-level BCE and clip F1 macro (threshold 0.5, metrics/tagging.ts clip F1)
+ * over every clip, and event-based F1 macro over the strongly labelled clips (null when none).
+ */
 export function validationMetrics(pred: Predictions, classes: string[], config: SedConfig, outFrameSec: number): ValidationMetrics {
   const nClasses = classes.length;
   const eps = 1e-7;

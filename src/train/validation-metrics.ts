@@ -5,6 +5,7 @@ import { eventBasedMetrics } from '../metrics/event-based.ts';
 import { postprocessFromConfig } from '../postprocess/from-config.ts';
 import { detectEvents } from '../postprocess/sweep.ts';
 
+/** Frame probabilities [outFrames, C] per clip → post-processed detections (postprocess config; times in seconds). */
 export function eventTableFromProbabilities(
   clips: { file: string; frameProb: Float32Array }[],
   classes: string[],
@@ -15,6 +16,7 @@ export function eventTableFromProbabilities(
   return detectEvents(clips.map((c) => ({ file: c.file, prob: c.frameProb })), options, thresholds);
 }
 
+/** Event-based F1 macro (sed_eval) with the eval config's collars. */
 export function eventBasedMacroF1(reference: EventTable, estimate: EventTable, cfg: EvalConfig): number {
   return eventBasedMetrics(reference, estimate, { tCollarSec: cfg.t_collar, percentageOfLength: cfg.percentage_of_length }).f1_macro;
 }

@@ -23,6 +23,7 @@ function prettyStream(write: (line: string) => void) {
   };
 }
 
+/** A pino logger writing pretty or JSON lines through `write` at the given level. */
 export function createLogger(opts: { format?: LogFormat; level?: string; write?: (line: string) => void } = {}): Logger {
   const level = opts.level ?? 'info';
   const write = opts.write ?? ((line: string) => process.stderr.write(line));

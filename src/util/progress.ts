@@ -8,6 +8,7 @@ export interface Progress {
   done(): void;
 }
 
+/** Progress over `total` items: a redrawn line on a TTY stream, otherwise a log line every `opts.every` items and at the end. */
 export function createProgress(label: string, total: number, log: Logger, opts: { every?: number; stream?: NodeJS.WriteStream } = {}): Progress {
   const stream = opts.stream ?? process.stderr;
   const tty = Boolean(stream.isTTY) && log.level !== 'silent';

@@ -4,6 +4,7 @@
  */
 export type RngState = [number, number, number, number];
 
+/** The seeded sfc32 generator (see above); `state()` gives the four words to resume the exact same stream with `new Rng(state)`. */
 export class Rng {
   private s: Uint32Array;
 

@@ -11,6 +11,10 @@ export interface WorkerPool<In, Out> {
 
 const TSX_API = import.meta.resolve('tsx/esm/api');
 
+/**
+ * Starts `size` workers running `moduleUrl` (TypeScript, through tsx) with `workerData`; `run(task)` queues the task
+ * for the next free worker and resolves with its one reply (rejects with the worker's error). `close()` ends them.
+ */
 export function createWorkerPool<In, Out>(moduleUrl: URL, size: number, workerData: unknown): WorkerPool<In, Out> {
   const boot = `import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
   type Job = { task: In; resolve: (out: Out) => void; reject: (err: Error) => void };

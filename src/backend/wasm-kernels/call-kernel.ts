@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 type Attrs = Record<string, unknown>;
 
+/** Runs the wasm kernel `kernelName` on TensorInfos (see above); throws when it is not registered or has several outputs. */
 export function callWasmKernel(
   kernelName: string,
   inputs: Record<string, tf.TensorInfo>,

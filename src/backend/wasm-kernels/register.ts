@@ -28,6 +28,7 @@ const CONFIGS: Array<{ config: tf.KernelConfig; replace: boolean }> = [
 /** Kernel names this module adds to (or replaces on) the wasm backend. */
 export const WASM_TRAINING_KERNELS: readonly string[] = CONFIGS.map((c) => c.config.kernelName);
 
+/** Registers the kernels listed above on the wasm backend; idempotent. */
 export function registerWasmTrainingKernels(): void {
   for (const { config, replace } of CONFIGS) {
     const existing = tf.getKernel(config.kernelName, 'wasm');

@@ -9,6 +9,7 @@ import { benchTrain } from '../../bench/train-bench.ts';
 import { loggerFor, parseIntArg, type CliContext } from '../context.ts';
 import { withExamples } from '../help.ts';
 
+/** Registers `sed bench` (thin: parses flags, calls the bench library, prints one JSON line per result). */
 export function registerBench(ctx: CliContext) {
   const cmd = ctx.program
     .command('bench')

@@ -7,6 +7,7 @@ import { requireFeatureStore, requireRunFolder } from '../paths.ts';
 import { withExamples } from '../help.ts';
 import { postprocessOverrides, withPostprocessOptions } from '../postprocess-flags.ts';
 
+/** Registers `sed eval` (thin: flags → infer/run-eval.ts runEval → summary). */
 export function registerEval(ctx: CliContext) {
   const cmd = ctx.program
     .command('eval')
@@ -36,6 +37,7 @@ export function registerEval(ctx: CliContext) {
     });
 }
 
+/** Registers `sed predict` (thin: flags → infer/run-predict.ts runPredict → detections TSV on stdout; exit 1 when a file failed). */
 export function registerPredict(ctx: CliContext) {
   return ctx.program
     .command('predict')

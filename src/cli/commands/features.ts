@@ -3,6 +3,7 @@ import { runFeatures } from '../../features/run-features.ts';
 import { loggerFor, parseIntArg, printSummary, resolveCommandConfig, withConfigOptions, type CliContext } from '../context.ts';
 import { withExamples } from '../help.ts';
 
+/** Registers `sed features` (thin: config + flags → features/run-features.ts runFeatures → summary). */
 export function registerFeatures(ctx: CliContext) {
   const cmd = withConfigOptions(
     ctx.program

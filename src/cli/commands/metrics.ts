@@ -7,6 +7,7 @@ import type { CliContext } from '../context.ts';
 import { withExamples } from '../help.ts';
 import { requireFile } from '../paths.ts';
 
+/** Registers `sed metrics` (thin: reads the two TSVs → metrics/compute-metrics.ts computeMetrics → tables or JSON). */
 export function registerMetrics(ctx: CliContext) {
   const cmd = ctx.program
     .command('metrics')

@@ -9,6 +9,7 @@ const list = (flag: string) => (value: string) => {
   return items;
 };
 
+/** Registers `sed reproduce` (thin: config + flags → reproduce/run-reproduce.ts runReproduce; exit 1 when a check fails). */
 export function registerReproduce(ctx: CliContext) {
   const cmd = withConfigOptions(
     ctx.program

@@ -3,6 +3,7 @@ import { synthesizeDataset } from '../../synth/synthesize.ts';
 import { loggerFor, parseIntArg, printSummary, type CliContext } from '../context.ts';
 import { withExamples } from '../help.ts';
 
+/** Registers `sed synth` (thin: flags → synth/synthesize.ts synthesizeDataset → summary). */
 export function registerSynth(ctx: CliContext) {
   const cmd = ctx.program
     .command('synth')

@@ -5,6 +5,10 @@ import { loggerFor, parseIntArg, printSummary, resolveCommandConfig, withConfigO
 import { withExamples } from '../help.ts';
 import { requireFeatureStore } from '../paths.ts';
 
+/**
+ * Registers `sed train` (thin: config + flags → train/train.ts runTrain → summary). `--pooling` choices come from the
+ * pooling registry; Ctrl-C stops after the current step with a checkpoint, a second Ctrl-C at once (exit 130).
+ */
 export function registerTrain(ctx: CliContext) {
   const cmd = withConfigOptions(
     ctx.program

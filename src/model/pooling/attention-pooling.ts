@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import { PoolingHead, softmaxOverFrames, weightedSumOverFrames, type PoolingHeadArgs, type PoolingHeadEntry } from './pooling-head.ts';
 
+/** Attention pooling head (see the file header); applied to [embeddings, frameProb]. */
 export class AttentionPooling extends PoolingHead {
   static className = 'SedAttentionPooling';
   override readonly takesEmbeddings = true;

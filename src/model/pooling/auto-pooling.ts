@@ -15,6 +15,7 @@ import {
   type PoolingHeadEntry,
 } from './pooling-head.ts';
 
+/** Auto-pool head with one learnable α_c per class (see the file header). */
 export class AutoPooling extends PoolingHead {
   static className = 'SedAutoPooling';
   private alpha: LayerVariable | null = null;

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PoolingHead, type PoolingHeadArgs, type PoolingHeadEntry } from './pooling-head.ts';
 
+/** Average pooling head: [B, T, C] → [B, C]. */
 export class AveragePooling extends PoolingHead {
   static className = 'SedAveragePooling';
   constructor(args: PoolingHeadArgs) {

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PoolingHead, softmaxOverFrames, weightedSumOverFrames, type PoolingHeadArgs, type PoolingHeadEntry } from './pooling-head.ts';
 
+/** Exponential softmax pooling head: [B, T, C] → [B, C]. */
 export class ExpSoftmaxPooling extends PoolingHead {
   static className = 'SedExpSoftmaxPooling';
   constructor(args: PoolingHeadArgs) {

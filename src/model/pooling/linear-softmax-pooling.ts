@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PoolingHead, PROB_FLOOR, type PoolingHeadArgs, type PoolingHeadEntry } from './pooling-head.ts';
 
+/** Linear softmax pooling head: [B, T, C] → [B, C]. */
 export class LinearSoftmaxPooling extends PoolingHead {
   static className = 'SedLinearSoftmaxPooling';
   constructor(args: PoolingHeadArgs) {

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PoolingHead, type PoolingHeadArgs, type PoolingHeadEntry } from './pooling-head.ts';
 
+/** Max pooling head: [B, T, C] → [B, C]. */
 export class MaxPooling extends PoolingHead {
   static className = 'SedMaxPooling';
   constructor(args: PoolingHeadArgs) {

@@ -46,6 +46,7 @@ export interface PoolingHeadEntry {
 /** Lower clamp for probabilities entering a logarithm or a division, so 0 and 1 stay finite. */
 export const PROB_FLOOR = 1e-7;
 
+/** Base class of every head: shape checks, config, and `pool` over the frame axis inside tidy. */
 export abstract class PoolingHead extends layers.Layer {
   readonly nClasses: number;
   /** true: apply to [embeddings, frameProb]; false: apply to frameProb. */

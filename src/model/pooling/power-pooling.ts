@@ -29,6 +29,7 @@ export interface PowerPoolingArgs extends PoolingHeadArgs {
   nInit?: number;
 }
 
+/** Power pooling head with one learnable n_c ≥ 0 per class (see the file header for the training contract). */
 export class PowerPooling extends PoolingHead {
   static className = 'SedPowerPooling';
   readonly nInit: number;
