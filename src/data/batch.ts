@@ -3,10 +3,11 @@
  * losses apply. Batches are read from disk one at a time, so memory stays bounded whatever the dataset size.
  */
 import type { NetConfig } from '../config/types.ts';
-import { readClipFeatures, type FeatureStats } from '../features/store.ts';
+import { readClipFeatures } from '../features/store.ts';
 import { timePoolingFactor } from '../model/crnn.ts';
 import type { ClipRef, FeatureSource } from './feature-source.ts';
 import { encodeStrong, weakLabelsOf } from './label-encoding.ts';
+import { normaliseInto, normaliserFrom } from './normalise.ts';
 
 /** One batch; B = size, C = classes. */
 export interface Batch {
@@ -27,29 +28,7 @@ export interface BatchShape {
   outFrameSec: number;
 }
 
-/** Per-mel-bin normalisation: x ↦ (x − mean) · invStd, with invStd = 1 / max(std, 1e-8). */
-export interface Normaliser {
-  mean: number[];
-  invStd: number[];
-}
-
-/** The normaliser of a store's (or a run's) statistics. */
-export function normaliserFrom(stats: Pick<FeatureStats, 'mean' | 'std'>): Normaliser {
-  return { mean: stats.mean, invStd: stats.std.map((s) => 1 / Math.max(s, 1e-8)) };
-}
-
-/**
- * Writes `frames` normalised frames of a row-major [*, nMels] log-mel matrix into `into[offset …]`. Frames at and past
- * `usableFrames` are 0, the normalised mean, like padding with average features.
- */
-export function normaliseInto(data: Float32Array, usableFrames: number, frames: number, nMels: number, norm: Normaliser, into: Float32Array, offset: number): void {
-  const { mean, invStd } = norm;
-  for (let t = 0; t < frames; t++) {
-    for (let m = 0; m < nMels; m++) {
-      into[offset + t * nMels + m] = t < usableFrames ? (data[t * nMels + m] - mean[m]) * invStd[m] : 0;
-    }
-  }
-}
+export { normaliseInto, normaliserFrom, type Normaliser } from './normalise.ts';
 
 /**
  * Reads, normalises (store statistics) and encodes one batch of clips: clips are cut or zero-padded to

@@ -1,7 +1,5 @@
 import { Option } from 'commander';
 import { runEval } from '../../infer/run-eval.ts';
-import { runPredict } from '../../infer/run-predict.ts';
-import { formatEventTsv } from '../../io/event-tsv.ts';
 import { loggerFor, printSummary, type CliContext } from '../context.ts';
 import { requireFeatureStore, requireRunFolder } from '../paths.ts';
 import { withExamples } from '../help.ts';
@@ -34,23 +32,5 @@ export function registerEval(ctx: CliContext) {
         backend: opts.backend,
       });
       printSummary(ctx, 'eval done', summary, opts.json);
-    });
-}
-
-/** Registers `sed predict` (thin: flags → infer/run-predict.ts runPredict → detections TSV on stdout; exit 1 when a file failed). */
-export function registerPredict(ctx: CliContext) {
-  return ctx.program
-    .command('predict')
-    .description('detect events in WAV files with a trained run; prints filename/onset/offset/event_label TSV')
-    .requiredOption('--run <dir>', 'run folder written by `sed train`')
-    .option('--checkpoint <name>', "'best', 'last' or a checkpoints/ folder name", 'best')
-    .argument('<wav...>', 'audio files')
-    .option('--json', 'print events as JSON instead of TSV')
-    .addHelpText('after', '\nExamples:\n  $ npx sed predict --run runs/first clip1.wav clip2.wav > detections.tsv\n')
-    .action(async (files: string[], opts) => {
-      const log = loggerFor(ctx.program, ctx.io);
-      const result = await runPredict(opts.run, files, log, { checkpoint: opts.checkpoint });
-      ctx.io.stdout(opts.json ? `${JSON.stringify(result.events, null, 1)}\n` : formatEventTsv(result.events));
-      if (result.failed.length) ctx.exitCode = 1;
     });
 }
