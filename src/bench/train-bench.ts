@@ -11,6 +11,7 @@
  * The step time is the median of `steps` steps after `warmup` steps; each step ends by reading the loss.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, type BackendName } from '../backend/select.ts';
@@ -18,6 +19,7 @@ import { loadConfig } from '../config/load.ts';
 import type { NetConfig, PoolingConfig } from '../config/types.ts';
 import { buildCrnn, timePoolingFactor } from '../model/crnn.ts';
 import { profileKernels, type KernelTime } from './kernel-profile.ts';
+import { threadEnvVars } from './train-compare.ts';
 
 export type TrainBenchModel = 'reference' | 'dcase2019';
 
@@ -27,6 +29,12 @@ export interface TrainStepOptions {
   batch?: number;
   warmup?: number;
   steps?: number;
+  /**
+   * Threads to compute on (default 1). Caps libtensorflow's and OpenMP's pools through the environment (which only
+   * takes effect before the backend first loads: src/bench/train-compare.ts sets it for a fresh process) and asks
+   * wasm for that many threads; `threads` in the result is what the backend reports it uses.
+   */
+  threads?: number;
   /** Adds `kernels`: exclusive wall-clock time per kernel over the timed steps (synchronous backends only). */
   profile?: boolean | 'by-shape';
 }
@@ -36,6 +44,8 @@ export interface TrainStepResult {
   backend: string;
   model: TrainBenchModel;
   batch: number;
+  /** Threads the backend computes on: wasm's own count, 1 for cpu, the requested count for tensorflow. */
+  threads: number;
   step_ms_median: number;
   step_ms_min: number;
   steps: number;
@@ -100,8 +110,11 @@ function median(sorted: number[]): number {
 
 /** Times one configuration. Activates the backend (selectBackend) first. */
 export async function benchTrainStep(opts: TrainStepOptions = {}): Promise<TrainStepResult> {
-  const { backend = 'wasm', model: modelName = 'reference', batch = 8, warmup = 2, steps = 5 } = opts;
+  const { backend = 'wasm', model: modelName = 'reference', batch = 8, warmup = 2, steps = 5, threads = 1 } = opts;
+  for (const [k, v] of Object.entries(threadEnvVars(threads))) process.env[k] ??= v;
+  setThreadsCount(threads);
   const choice = await selectBackend(backend);
+  const threadsUsed = choice.backend === 'wasm' ? getThreadsCount() : choice.backend === 'cpu' ? 1 : threads;
   const { net, pooling, frames } = modelSpec(modelName);
   const model = buildCrnn({ net, pooling, nMels: N_MELS, nClasses: N_CLASSES, frames });
   const x = tf.randomNormal([batch, frames, N_MELS], 0, 1, 'float32', 1); // [batch, frames, mels]
@@ -145,6 +158,7 @@ export async function benchTrainStep(opts: TrainStepOptions = {}): Promise<Train
     backend: choice.backend,
     model: modelName,
     batch,
+    threads: threadsUsed,
     step_ms_median: Math.round(median(times)),
     step_ms_min: Math.round(times[0]!),
     steps,
