@@ -3,7 +3,7 @@
  * the thread environment they were given), so the test is cheap and the expected medians are known in advance.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -89,4 +89,39 @@ test('sed bench: --compare-pytorch outside `bench train` is a usage error (exit 
   const code = await main(['node', 'sed', 'bench', 'features', '--compare-pytorch'], { stdout: () => {}, stderr: (t) => (err += t) });
   assert.equal(code, 2);
   assert.match(err, /--compare-pytorch goes with `sed bench train`/);
+});
+
+test('writeBenchDataset: a DCASE 2019 folder that `sed features` reads, at the DESED setting ([626, 128] per 10 s clip)', async () => {
+  const { writeBenchDataset } = await import('../src/bench/features-compare.ts');
+  const { DESED_FEATURES } = await import('../src/bench/features-bench.ts');
+  const { runFeatures } = await import('../src/features/run-features.ts');
+  const { resolveConfig } = await import('../src/config/load.ts');
+  const { silentLogger } = await import('../src/util/log.ts');
+  const root = path.join(dir, 'desed-data');
+  const out = path.join(dir, 'desed-features');
+  assert.deepEqual(writeBenchDataset(root, 1), ['bench_0000.wav']);
+  const summary = await runFeatures({ ...resolveConfig({}).data, layout: 'dcase2019', root }, DESED_FEATURES, { out }, silentLogger, { jobs: 1 });
+  assert.equal(summary.computed, 1);
+  assert.equal(summary.failed, 0);
+  // 10 s at 44.1 kHz → 160000 samples at 16 kHz; torch.stft with center: 1 + floor(160000 / 256) = 626 frames.
+  const manifest = JSON.parse(readFileSync(path.join(out, 'unlabel_in_domain', 'manifest.json'), 'utf8'));
+  assert.equal(manifest.clips[0].frames, 626);
+  assert.equal(manifest.n_mels, 128);
+});
+
+test('compareFeaturesWithTorchaudio: wall-clock medians per side; a failing torchaudio side is null with the reason', async () => {
+  const { compareFeaturesWithTorchaudio } = await import('../src/bench/features-compare.ts');
+  // The sed stand-in checks it is given an output folder that does not exist yet, as `sed features --out` would be.
+  const sedStandIn = path.join(dir, 'features-sed.mjs');
+  writeFileSync(sedStandIn, "import { existsSync } from 'node:fs'; const out = process.argv.at(-1); if (existsSync(out)) process.exit(4);\n");
+  const result = await compareFeaturesWithTorchaudio({
+    clips: 1,
+    runs: 2,
+    commands: { sed: [process.execPath, sedStandIn], torchaudio: [path.join(dir, 'no-such-python')] },
+  });
+  assert.equal(result.sed.runs_sec.length, 2);
+  assert.ok(result.sed.seconds > 0);
+  assert.equal(result.torchaudio, null);
+  assert.equal(result.ratio, null);
+  assert.match(result.torchaudio_unavailable ?? '', /no-such-python/);
 });

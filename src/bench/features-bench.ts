@@ -42,7 +42,7 @@ export const DESED_FEATURES = resolveConfig({
 }).features;
 
 /** A deterministic stereo clip: two tones plus white noise per channel (LCG, seeded by the clip index). */
-function synthClipWav(index: number): Uint8Array {
+export function synthClipWav(index: number): Uint8Array {
   const n = SOURCE_RATE_HZ * CLIP_SECONDS;
   const channels = [new Float32Array(n), new Float32Array(n)];
   let state = (index + 1) * 2654435761;
