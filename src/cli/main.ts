@@ -11,6 +11,7 @@ import { registerMetrics } from './commands/metrics.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerReproduce } from './commands/reproduce.ts';
 import { NPX_NOTE, packageVersion, withExamples } from './help.ts';
+import { silenceTfjsNoise } from '../util/tfjs-noise.ts';
 
 /**
  * Exit codes scripts can rely on: 0 ok, 1 finished with failures (some clips/files), 2 bad usage or config, 70 bug
@@ -45,6 +46,7 @@ const processIo: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) =
 
 /** Runs the CLI on argv (node, script, ...args) and returns the exit code; never calls process.exit. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  silenceTfjsNoise();
   const ctx = buildProgram({ io, exitCode: EXIT.ok });
   try {
     await ctx.program.parseAsync(argv);
