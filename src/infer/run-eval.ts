@@ -3,8 +3,9 @@
  * detections TSV, per-threshold detections for PSDS, metrics.json in the `sed metrics --json` shape, report.md.
  */
 import { join } from 'node:path';
-import { loadConfig, featureSettingsHash, type ConfigOverride } from '../config/load.ts';
-import { ConfigError, DataError } from '../errors.ts';
+import { loadConfig, type ConfigOverride } from '../config/load.ts';
+import { checkStoreSettings } from '../features/settings-diff.ts';
+import { DataError } from '../errors.ts';
 import { readManifest } from '../features/store.ts';
 import { encodeNpy } from '../io/npy.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
@@ -66,8 +67,7 @@ export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions =
   const dir = checkpointDir(paths.run, opts.checkpoint);
   const model = await loadModel(dir);
   const source = openFeatureSource(paths.features);
-  if (featureSettingsHash(config.features) !== source.info.settings_hash)
-    throw new ConfigError('features', `the run was trained on other feature settings than those of ${paths.features}`);
+  checkStoreSettings(paths.features, source.info.settings, source.info.settings_hash, config.features, 'run');
   const subset = opts.subset ?? source.info.subsets.find((s) => s.role === 'validation' || s.role === 'test')?.name;
   if (!subset || !source.info.subsets.some((s) => s.name === subset))
     throw new DataError(paths.features, `no subset '${subset ?? '(validation)'}' here; subsets: ${source.info.subsets.map((s) => s.name).join(', ')}`);

@@ -8,7 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { configToYaml, featureSettingsHash } from '../config/load.ts';
+import { configToYaml } from '../config/load.ts';
+import { checkStoreSettings } from '../features/settings-diff.ts';
 import type { SedConfig } from '../config/types.ts';
 import { ConfigError, DataError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
@@ -87,9 +88,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
 
   const source = openFeatureSource(paths.features);
   checkClasses(source, config.data.classes);
-  const hash = featureSettingsHash(config.features);
-  if (hash !== source.info.settings_hash)
-    throw new ConfigError('features', `the config's feature settings (hash ${hash}) differ from those of the store in ${paths.features} (${source.info.settings_hash}); re-run \`sed features\` with this config`);
+  checkStoreSettings(paths.features, source.info.settings, source.info.settings_hash, config.features);
   const mt = config.train.mean_teacher;
   const trainRefs = clipsOfRoles(source, mt.enabled ? [...TRAIN_ROLES, 'train_unlabeled'] : TRAIN_ROLES);
   const valRefs = clipsOfRoles(source, VALIDATION_ROLES);
