@@ -31,6 +31,11 @@ mkdirSync(runDir);
 writeFileSync(join(runDir, 'config.yaml'), '{}\n');
 const notARun = join(tmp, 'empty');
 mkdirSync(notARun);
+// A run folder holding a checkpoint after epoch 2 (state.json as sed writes it; no model needed for this check).
+const heldRun = join(tmp, 'held');
+mkdirSync(join(heldRun, 'checkpoints', 'last'), { recursive: true });
+const state = { epoch: 2, batch_in_epoch: 0, step: 6, rng: [1, 2, 3, 4], best: null, optimizers: {}, epoch_sums: {}, unfrozen: null, clip_counts: [[], [], []], interrupted: false };
+writeFileSync(join(heldRun, 'checkpoints', 'last', 'state.json'), JSON.stringify(state));
 const tsv = join(tmp, 'est.tsv');
 writeFileSync(tsv, 'filename\tonset\toffset\tevent_label\n');
 
@@ -42,6 +47,7 @@ describe('exit codes and messages through main()', () => {
     { name: 'train: missing --features folder', args: ['train', '--features', missing, '--out', join(tmp, 'r4')], code: 2, message: /--features .*does-not-exist: no such folder/ },
     { name: 'train: --features folder that is not a store', args: ['train', '--features', notARun, '--out', join(tmp, 'r5')], code: 2, message: /--features .*empty: not a feature store/ },
     { name: 'train: missing --config file', args: ['train', '--config', join(tmp, 'nope.yaml'), '--features', store, '--out', join(tmp, 'r6')], code: 2, message: /--config .*nope\.yaml: no such file/ },
+    { name: 'train: --out holds a run, no --resume', args: ['train', '--features', store, '--out', heldRun], code: 2, message: /--out .*held already holds a run \(checkpoint after epoch 2\): pass --resume to continue it, or choose another --out/ },
     { name: 'metrics: missing --reference file', args: ['metrics', '--reference', missing, '--estimate', tsv], code: 2, message: /--reference .*does-not-exist: no such file/ },
     { name: 'metrics: missing --estimate file', args: ['metrics', '--reference', tsv, '--estimate', missing], code: 2, message: /--estimate .*does-not-exist: no such file/ },
     { name: 'eval: --median without a unit and not whole', args: ['eval', '--run', runDir, '--features', store, '--out', join(tmp, 'r7'), '--median', '0.4'], code: 2, message: /'--median <window>' argument '0\.4' is invalid.*did you mean 0\.4s\?/ },

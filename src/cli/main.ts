@@ -10,14 +10,11 @@ import { registerPredict } from './commands/predict.ts';
 import { registerMetrics } from './commands/metrics.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerReproduce } from './commands/reproduce.ts';
+import { EXIT } from './exit-codes.ts';
 import { NPX_NOTE, packageVersion, withExamples } from './help.ts';
 import { silenceTfjsNoise } from '../util/tfjs-noise.ts';
 
-/**
- * Exit codes scripts can rely on: 0 ok, 1 finished with failures (some clips/files), 2 bad usage or config, 70 bug
- * (an error we did not expect), 130 interrupted (Ctrl-C; training wrote a checkpoint).
- */
-export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 70, interrupted: 130 } as const;
+export { EXIT } from './exit-codes.ts';
 
 /** The commander program with every verb registered, writing to `ctx.io`; tests use it to parse argv in-process. */
 export function buildProgram(ctx: Omit<CliContext, 'program'>): CliContext {

@@ -97,7 +97,7 @@ export async function runFeatures(
       const done = readJournal(paths.out, subset.name, hash);
       const entries = new Map<string, JournalEntry>();
       const failures: SubsetManifest['failed'] = [];
-      const progress = createProgress(`features ${subset.name}`, clips.length, log);
+      const progress = createProgress(`features ${subset.name}`, clips.length, log, { unit: 'clip' });
       // At most two clips in flight per worker: enough to keep workers fed, without reading every WAV of a large
       // subset into memory (and holding its file descriptor) at once.
       await forEachLimited(clips, jobs * 2, async (clip) => {

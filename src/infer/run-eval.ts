@@ -62,15 +62,17 @@ export interface EvalSummary {
 export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions = {}): Promise<EvalSummary> {
   const startMs = Date.now();
   const config = loadConfig(join(paths.run, 'config.yaml'), opts.overrides ?? []);
-  const backend = await selectBackend(opts.backend ?? 'auto');
-  log.info({ backend: backend.backend }, `backend: ${backend.reason}`);
   const dir = checkpointDir(paths.run, opts.checkpoint);
-  const model = await loadModel(dir);
   const source = openFeatureSource(paths.features);
   checkStoreSettings(paths.features, source.info.settings, source.info.settings_hash, config.features, 'run');
   const subset = opts.subset ?? source.info.subsets.find((s) => s.role === 'validation' || s.role === 'test')?.name;
   if (!subset || !source.info.subsets.some((s) => s.name === subset))
     throw new DataError(paths.features, `no subset '${subset ?? '(validation)'}' here; subsets: ${source.info.subsets.map((s) => s.name).join(', ')}`);
+  // the backend after every check of the inputs: a usage error comes without a backend line before it
+  const backend = await selectBackend(opts.backend ?? 'auto');
+  log.info(`computing on the ${backend.backend} backend`);
+  log.debug(`backend: ${backend.reason}`);
+  const model = await loadModel(dir);
   const manifest = readManifest(source.dir, subset, source.info.settings_hash);
   const refs: ClipRef[] = manifest.clips.map((clip) => ({ subset, clip, hasWeak: true, hasStrong: clip.events !== null }));
   const shape = batchShapeFor(source, config.net);

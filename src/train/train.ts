@@ -18,7 +18,10 @@ import { buildCrnn } from '../model/crnn.ts';
 import type { Logger } from '../util/log.ts';
 import { createProgress } from '../util/progress.ts';
 import { Rng, withMathRandom } from '../util/rng.ts';
-import { findCheckpoint, readState, restoreOptimizer, writeCheckpoint, type TrainState } from './checkpoint.ts';
+import { readState, restoreOptimizer, writeCheckpoint, type TrainState } from './checkpoint.ts';
+import { resumeMessage } from './resume-message.ts';
+import { logPoolingStart, warnIfPoolingNeverLearns } from './pooling-warmup.ts';
+import { lastCheckpointDir, prepareRunFolder } from './run-folder.ts';
 import { batchShapeFor, loadBatch, type Batch, type BatchShape } from '../data/batch.ts';
 import { checkClasses, clipsOfRoles, openFeatureSource } from '../data/feature-source.ts';
 import { predictClips } from '../infer/predict-clips.ts';
@@ -78,14 +81,14 @@ const HIGHER_IS_BETTER: Record<string, boolean> = { val_loss: false, clip_f1_mac
  * per epoch), checkpoints/last (and best/), n_c.json and summary.json; `opts.resume` continues from
  * checkpoints/last; `opts.signal` stops after the current step with a checkpoint (summary.interrupted = true).
  * Throws ConfigError when the config's feature settings differ from the store's or a resumed run's config differs
- * (only train.epochs may grow), DataError when the store has no training clips, `out` already holds a run without
- * `opts.resume`, or there is nothing to resume.
+ * (only train.epochs may grow), DataError when the store has no training clips, UsageError when `out` holds a
+ * checkpoint and `opts.resume` is false (a folder without one is a fresh start: src/train/run-folder.ts).
  */
 export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger, opts: TrainOptions = {}): Promise<TrainSummary> {
   const startMs = Date.now();
-  const backend = await selectBackend(config.train.backend);
-  log.info({ backend: backend.backend }, `backend: ${backend.reason}`);
-
+  const checkpointDir = lastCheckpointDir(paths.out);
+  const resumeFrom = await prepareRunFolder(paths.out, Boolean(opts.resume), log);
+  if (resumeFrom) checkSameConfig(paths.out, config);
   const source = openFeatureSource(paths.features);
   checkClasses(source, config.data.classes);
   checkStoreSettings(paths.features, source.info.settings, source.info.settings_hash, config.features);
@@ -96,13 +99,9 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
   const classes = source.classes;
 
   const shape = batchShapeFor(source, config.net);
-
-  const checkpointDir = join(paths.out, 'checkpoints', 'last');
-  const resumeFrom = opts.resume ? findCheckpoint(checkpointDir) : null;
-  if (opts.resume && !resumeFrom) throw new DataError(checkpointDir, 'nothing to resume: no checkpoint here');
-  if (!opts.resume && existsSync(join(paths.out, 'metrics.jsonl')))
-    throw new DataError(paths.out, 'already holds a run: pass --resume to continue it, or choose another --out');
-  if (resumeFrom) checkSameConfig(paths.out, config);
+  const backend = await selectBackend(config.train.backend);
+  log.info(`computing on the ${backend.backend} backend`);
+  log.debug(`backend: ${backend.reason}`);
 
   let state: Omit<TrainState, 'optimizers'>;
   let model: tfl.LayersModel;
@@ -120,7 +119,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
     }
     state = { ...saved, interrupted: false };
     await truncateMetrics(paths.out, state.epoch);
-    log.info({ epoch: state.epoch, batch: state.batch_in_epoch, step: state.step }, `resuming from ${resumeFrom}`);
+    log.info(resumeMessage(resumeFrom, state, config.train.epochs, Math.ceil(trainRefs.length / config.train.batch_size)));
   } else {
     const rng = new Rng(config.train.seed);
     model = await withMathRandom(rng, async () => build());
@@ -137,6 +136,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
   const hooks = poolingHooks(model);
   const head = hooks.head;
   const poolingVars = new Set(head.trainableWeights.map((w) => (w.read() as tf.Variable).name));
+  warnIfPoolingNeverLearns(config, poolingVars.size > 0 ? (head.perClassParameters()?.name ?? 'the pooling parameters') : null, log);
   const allVars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const rng = new Rng(state.rng);
   const batchSize = config.train.batch_size;
@@ -147,6 +147,11 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
   let interrupted = false;
   await withMathRandom(rng, async () => {
     for (let epoch = state.epoch; epoch < config.train.epochs && !interrupted; epoch++) {
+      if (opts.signal?.aborted) {
+        interrupted = true; // Ctrl-C during the previous epoch's validation or checkpoint: stop before this one
+        state = { ...state, interrupted: true };
+        break;
+      }
       const epochStart = Date.now();
       const order = new Rng(config.train.seed * 1_000_003 + epoch).shuffle([...trainRefs]);
       const poolingFrozen = epoch < config.pooling.warmup_epochs;
@@ -154,8 +159,8 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
       const sums = state.batch_in_epoch ? state.epoch_sums : {};
       const counts = state.batch_in_epoch ? state.clip_counts : zeroCounts(classes.length);
       const gate = !poolingFrozen && state.unfrozen ? state.unfrozen.map((free) => (free ? 1 : 0)) : null;
-      const progress = createProgress(`epoch ${epoch + 1}/${config.train.epochs}`, stepsPerEpoch, log, { every: config.train.log_every });
-      if (state.batch_in_epoch) progress.tick(state.batch_in_epoch);
+      const progress = createProgress(`epoch ${epoch + 1}/${config.train.epochs}`, stepsPerEpoch, log, { every: config.train.log_every, unit: 'step', start: state.batch_in_epoch });
+      logPoolingStart(config, epoch, poolingVars.size > 0 ? (head.perClassParameters()?.name ?? 'the pooling parameters') : null, log);
       for (let b = state.batch_in_epoch; b < stepsPerEpoch; b++) {
         const batch = loadBatch(source, order.slice(b * batchSize, (b + 1) * batchSize), shape);
         const consistencyWeight = mt.enabled ? mt.consistency_weight * sigmoidRampup(epoch + b / stepsPerEpoch, mt.rampup_epochs) : 0;
@@ -174,7 +179,8 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
         sums.batches = (sums.batches ?? 0) + 1;
         state.step++;
         progress.tick(1, `loss ${terms.losses.loss.toFixed(4)}`);
-        if (opts.signal?.aborted && b + 1 < stepsPerEpoch) {
+        await new Promise<void>((resolve) => setImmediate(resolve)); // a step keeps the event loop busy: let a Ctrl-C in
+        if (opts.signal?.aborted) {
           interrupted = true;
           state = { ...state, epoch, batch_in_epoch: b + 1, epoch_sums: sums, clip_counts: counts, rng: rng.state(), interrupted: true };
           break;
@@ -208,7 +214,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
       state = { ...state, epoch: epoch + 1, batch_in_epoch: 0, epoch_sums: {}, clip_counts: zeroCounts(classes.length), unfrozen, rng: rng.state() };
       await appendFile(join(paths.out, 'metrics.jsonl'), `${JSON.stringify(record)}\n`);
       log.info(
-        { loss: round(train.loss), val_loss: round(val.loss), clip_f1: round(val.clip_f1_macro), event_f1: val.event_f1_macro === null ? null : round(val.event_f1_macro), seconds: round(seconds, 1), ...(perClass ? { [perClass.name]: perClass.values.map((v) => round(v, 3)) } : {}) },
+        { loss: round(train.loss), val_loss: round(val.loss), clip_f1: round(val.clip_f1_macro), event_f1: val.event_f1_macro === null ? null : round(val.event_f1_macro), seconds: round(seconds, 1), ...(perClass ? { [perClass.name]: Object.fromEntries(classes.map((c, i) => [c, round(perClass.values[i], 3)])) } : {}) },
         `epoch ${epoch + 1}/${config.train.epochs}${improved ? ' (best)' : ''}`,
       );
       const content = { model, teacher, optimizers: { main: mainOptimizer, pooling: poolingOptimizer }, state, perClass: perClassJson(config, epoch + 1, classes, perClass) };

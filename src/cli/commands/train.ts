@@ -3,6 +3,8 @@ import { runTrain } from '../../train/train.ts';
 import { POOLING_NAMES } from '../../model/pooling/registry.ts';
 import { loggerFor, parseIntArg, printSummary, resolveCommandConfig, withConfigOptions, type CliContext } from '../context.ts';
 import { withExamples } from '../help.ts';
+import { EXIT } from '../exit-codes.ts';
+import { interruptOnSigint } from '../interrupt.ts';
 import { requireFeatureStore } from '../paths.ts';
 
 /**
@@ -30,19 +32,13 @@ export function registerTrain(ctx: CliContext) {
     const log = loggerFor(ctx.program, ctx.io);
     requireFeatureStore(opts.features);
     const config = resolveCommandConfig(opts, { pooling: 'pooling.head', backend: 'train.backend', epochs: 'train.epochs', seed: 'train.seed' });
-    const controller = new AbortController();
-    const onSigint = () => {
-      if (controller.signal.aborted) process.exit(130); // a second Ctrl-C stops at once
-      log.warn('interrupt: finishing the current step and writing a checkpoint (Ctrl-C again to stop now)');
-      controller.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = interruptOnSigint(log, 'finishing the current step and writing a checkpoint');
     try {
-      const summary = await runTrain(config, { features: opts.features, out: opts.out }, log, { resume: opts.resume, signal: controller.signal });
+      const summary = await runTrain(config, { features: opts.features, out: opts.out }, log, { resume: opts.resume, signal: interrupt.signal });
       printSummary(ctx, summary.interrupted ? 'train interrupted' : 'train done', summary, opts.json);
-      if (summary.interrupted) ctx.exitCode = 130;
+      if (summary.interrupted) ctx.exitCode = EXIT.interrupted;
     } finally {
-      process.off('SIGINT', onSigint);
+      interrupt.dispose();
     }
   });
 }
