@@ -67,11 +67,11 @@ test('durations table: seconds per clip; repeats must agree; bad values name the
   assert.throws(() => parseDurationsTsv('filename\tduration\na.wav\t0\n', 'dur.tsv'), isDataError('dur.tsv', 2, /positive/));
 });
 
-test('formatEventTsv → parseEventTsv gives the table back, times bit-exact, empty clips kept', () => {
+test('formatEventTsv → parseEventTsv gives the table back on the millisecond grid, empty clips kept', () => {
   const table = {
     files: ['a.wav', 'empty.wav', 'b.wav'],
     events: [
-      { file: 'a.wav', onsetSec: 0.1 + 0.2, offsetSec: 2 / 3, label: 'Dog' }, // 0.30000000000000004: needs all digits
+      { file: 'a.wav', onsetSec: 0.3, offsetSec: 0.667, label: 'Dog' },
       { file: 'a.wav', onsetSec: 5, offsetSec: 6.125, label: 'Alarm_bell_ringing' },
       { file: 'b.wav', onsetSec: 0, offsetSec: 10, label: 'Speech' },
     ],
@@ -81,6 +81,12 @@ test('formatEventTsv → parseEventTsv gives the table back, times bit-exact, em
   assert.ok(text.includes('empty.wav\t\t\t\n'));
   assert.deepEqual(parseEventTsv(text, 'x'), table);
   assert.equal(formatEventTsv(table.events.slice(2), { decimals: 3 }), 'filename\tonset\toffset\tevent_label\nb.wav\t0.000\t10.000\tSpeech\n');
+});
+
+test('regression: times are written rounded to the millisecond (95 × 0.08 printed 7.6000000000000005)', () => {
+  // 95 * 0.08 is the double 7.6000000000000005; 0.1 + 0.2 is 0.30000000000000004; 2/3 → 0.667 (nearest ms).
+  const events = [{ file: 'a.wav', onsetSec: 0.1 + 0.2, offsetSec: 95 * 0.08, label: 'Dog' }, { file: 'a.wav', onsetSec: 1e-9, offsetSec: 2 / 3, label: 'Cat' }];
+  assert.equal(formatEventTsv(events), 'filename\tonset\toffset\tevent_label\na.wav\t0.3\t7.6\tDog\na.wav\t0\t0.667\tCat\n');
 });
 
 test('tagsFromEventTable: per-file label sets, clips without events get none', () => {

@@ -6,6 +6,10 @@ import { medianFilterPerClass, medianWindowFrames } from '../src/postprocess/med
 import { clipTags, eventsFromBinary } from '../src/postprocess/frames-to-events.ts';
 import { detectEvents, operatingPoints, psdsThresholds } from '../src/postprocess/sweep.ts';
 import { ConfigError } from '../src/errors.ts';
+import { frameGrid } from '../src/data/time-grid.ts';
+
+const HOP_64_MS = frameGrid(16000, 1024, 1); // 1024 / 16000 = 0.064 s
+const HOP_HALF_SEC = frameGrid(16000, 2000, 4); // 8000 / 16000 = 0.5 s
 
 test('thresholds: global or per class name; unknown, missing and out-of-range entries name the key', () => {
   assert.deepEqual([...thresholdsPerClass(0.5, ['a', 'b'])], [0.5, 0.5]);
@@ -49,22 +53,22 @@ test('median then threshold = threshold then median (DESED order) for odd window
 });
 
 test('window in seconds → nearest odd number of frames', () => {
-  // 0.45 s / 0.064 s = 7.03 → 7; 0.5 / 0.064 = 7.8 → 8 → 9; 0 → 1.
-  assert.equal(medianWindowFrames(0.45, 0.064), 7);
-  assert.equal(medianWindowFrames(0.5, 0.064), 9);
-  assert.equal(medianWindowFrames(0, 0.064), 1);
+  // 0.45 s = 7200 samples / 1024 = 7.03 → 7; 0.5 s = 8000 / 1024 = 7.8 → 8 → 9; 0 → 1.
+  assert.equal(medianWindowFrames(0.45, HOP_64_MS), 7);
+  assert.equal(medianWindowFrames(0.5, HOP_64_MS), 9);
+  assert.equal(medianWindowFrames(0, HOP_64_MS), 1);
 });
 
 test('frames → events: [start·hop, end·hop), end exclusive, class by class; clipped to the clip', () => {
   // class a active frames 1-2 and 4 (last); class b frame 0. hop 0.5 s.
   const active = new Uint8Array([0, 1, 1, 0, 1, 0, 0, 0, 1, 0]); // [5 frames, 2 classes]
-  const events = eventsFromBinary(active, ['a', 'b'], 'x.wav', { frameHopSec: 0.5 });
+  const events = eventsFromBinary(active, ['a', 'b'], 'x.wav', { grid: HOP_HALF_SEC });
   assert.deepEqual(events, [
     { file: 'x.wav', onsetSec: 0.5, offsetSec: 1.5, label: 'a' },
     { file: 'x.wav', onsetSec: 2, offsetSec: 2.5, label: 'a' },
     { file: 'x.wav', onsetSec: 0, offsetSec: 0.5, label: 'b' },
   ]);
-  const clipped = eventsFromBinary(active, ['a', 'b'], 'x.wav', { frameHopSec: 0.5, clipDurationSec: 2.2 });
+  const clipped = eventsFromBinary(active, ['a', 'b'], 'x.wav', { grid: HOP_HALF_SEC, clipDurationSec: 2.2 });
   assert.equal(clipped[1].offsetSec, 2.2);
   assert.deepEqual(clipTags(new Float32Array([0.7, 0.2]), ['a', 'b'], [0.5, 0.5]), ['a']);
 });
@@ -79,7 +83,7 @@ test('sweep: one table per threshold, all clips listed; DESED grid np.arange(1/(
     { file: 'p.wav', prob: new Float32Array([0.2, 0.9, 0.6, 0.9, 0.1, 0.1]) }, // [3 frames, 2 classes]
     { file: 'q.wav', prob: new Float32Array([0.1, 0.1]) },
   ];
-  const o = { classes: ['a', 'b'], frameHopSec: 1, medianWindowsFrames: [1, 1] };
+  const o = { classes: ['a', 'b'], grid: frameGrid(16000, 4000, 4), medianWindowsFrames: [1, 1] }; // 1 s frames
   const ops = operatingPoints(clips, o, [0.15, 0.5, 0.95]);
   assert.deepEqual(ops.map((op) => op.table.files), [['p.wav', 'q.wav'], ['p.wav', 'q.wav'], ['p.wav', 'q.wav']]);
   // 0.15: a frames 0-1 → [0,2); b frames 0-1 → [0,2). 0.5: a frame 1 → [1,2); b [0,2). 0.95: nothing.

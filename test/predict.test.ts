@@ -3,6 +3,7 @@
  * recording used to be scored on its first 10 s only; a 3 s file got events running to 10.00 s; an empty data chunk
  * gave an event over 0–10 s; all exited 0; two x.wav in different folders were both printed as x.wav.
  */
+import { frameGrid } from '../src/data/time-grid.ts';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -39,7 +40,7 @@ function energyScorer(g: WindowGeometry) {
     });
 }
 
-const post = { classes: ['tone'], frameHopSec: 0.08, medianWindowsFrames: [1] };
+const post = { classes: ['tone'], grid: frameGrid(16000, 1280), medianWindowsFrames: [1] }; // 0.08 s frames
 
 test('an event at 25–26 s in a 35 s file (44.1 kHz, streamed and resampled) is found at 25–26 s', async () => {
   const g = windowGeometry(FEATURES, 4);

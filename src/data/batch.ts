@@ -8,6 +8,7 @@ import { timePoolingFactor } from '../model/crnn.ts';
 import type { ClipRef, FeatureSource } from './feature-source.ts';
 import { encodeStrong, weakLabelsOf } from './label-encoding.ts';
 import { normaliseInto, normaliserFrom } from './normalise.ts';
+import { outputFrameGrid, type FrameGrid } from './time-grid.ts';
 
 /** One batch; B = size, C = classes. */
 export interface Batch {
@@ -20,12 +21,12 @@ export interface Batch {
   clips: ClipRef[];
 }
 
-/** Model input and output frames of a batch; outFrameSec is the output frame hop in seconds. */
+/** Model input and output frames of a batch; outGrid is the output frames' grid (feature hop × time pooling, in samples). */
 export interface BatchShape {
   frames: number;
   nMels: number;
   outFrames: number;
-  outFrameSec: number;
+  outGrid: FrameGrid;
 }
 
 export { normaliseInto, normaliserFrom, type Normaliser } from './normalise.ts';
@@ -36,7 +37,7 @@ export { normaliseInto, normaliserFrom, type Normaliser } from './normalise.ts';
  * clip's .npy is missing or has the wrong shape.
  */
 export function loadBatch(source: FeatureSource, refs: ClipRef[], shape: BatchShape): Batch {
-  const { frames, nMels, outFrames, outFrameSec } = shape;
+  const { frames, nMels, outFrames, outGrid } = shape;
   const classIndex = new Map(source.classes.map((c, i) => [c, i]));
   const nClasses = source.classes.length;
   const size = refs.length;
@@ -58,7 +59,7 @@ export function loadBatch(source: FeatureSource, refs: ClipRef[], shape: BatchSh
     }
     if (ref.hasStrong) {
       strongMask[b] = 1;
-      encodeStrong(ref.clip, classIndex, outFrames, outFrameSec, yStrong, b * outFrames * nClasses);
+      encodeStrong(ref.clip, classIndex, outFrames, outGrid, yStrong, b * outFrames * nClasses);
     }
   });
   return { x, yWeak, yStrong, weakMask, strongMask, size, clips: refs };
@@ -68,5 +69,5 @@ export function loadBatch(source: FeatureSource, refs: ClipRef[], shape: BatchSh
 export function batchShapeFor(source: FeatureSource, net: NetConfig): BatchShape {
   const timePool = timePoolingFactor(net);
   const outFrames = Math.floor(source.frames / timePool);
-  return { frames: outFrames * timePool, nMels: source.nMels, outFrames, outFrameSec: source.info.frame_hop_sec * timePool };
+  return { frames: outFrames * timePool, nMels: source.nMels, outFrames, outGrid: outputFrameGrid(source.info.settings, timePool) };
 }

@@ -5,6 +5,7 @@
 import type { ManifestClip } from '../features/store.ts';
 import type { EventTable } from './events.ts';
 import type { ClipRef } from './feature-source.ts';
+import { frameFromSec, type FrameGrid } from './time-grid.ts';
 
 /** Weak labels of a clip: its weak label list, or the distinct labels of its strong events (first-appearance order). */
 export function weakLabelsOf(clip: ManifestClip): string[] {
@@ -14,16 +15,18 @@ export function weakLabelsOf(clip: ManifestClip): string[] {
 
 /**
  * Writes a clip's frame targets into `into[offset …]` as a row-major [outFrames, C] block (C = classIndex.size), as
- * the DCASE baselines encode them: frames floor(onset / frameSec) … ceil(offset / frameSec) − 1 are set to 1, clamped
- * to [0, outFrames). Labels not in `classIndex` are skipped. Other entries are left as they are (callers pass zeros).
+ * the DCASE baselines encode them: frames floor(onset / hop) … ceil(offset / hop) − 1 are set to 1, clamped to
+ * [0, outFrames), the divisions done in whole samples of `grid` (data/time-grid.ts), so that an offset on a frame
+ * boundary (0.56 s on a 0.08 s grid) ends there instead of one frame later. Labels not in `classIndex` are skipped.
+ * Other entries are left as they are (callers pass zeros).
  */
-export function encodeStrong(clip: ManifestClip, classIndex: Map<string, number>, outFrames: number, frameSec: number, into: Float32Array, offset: number): void {
+export function encodeStrong(clip: ManifestClip, classIndex: Map<string, number>, outFrames: number, grid: FrameGrid, into: Float32Array, offset: number): void {
   const nClasses = classIndex.size;
   for (const e of clip.events ?? []) {
     const c = classIndex.get(e.label);
     if (c === undefined) continue;
-    const first = Math.max(0, Math.floor(e.onset / frameSec));
-    const end = Math.min(outFrames, Math.ceil(e.offset / frameSec));
+    const first = Math.max(0, frameFromSec(e.onset, grid, 'floor'));
+    const end = Math.min(outFrames, frameFromSec(e.offset, grid, 'ceil'));
     for (let t = first; t < end; t++) into[offset + t * nClasses + c] = 1;
   }
 }

@@ -13,6 +13,7 @@ import { formatEventTsv } from '../io/event-tsv.ts';
 import { selectBackend } from '../backend/select.ts';
 import { computeMetrics, metricsOptionsFromConfig, metricsToJson, type MetricsReport } from '../metrics/compute-metrics.ts';
 import { postprocessFromConfig } from '../postprocess/from-config.ts';
+import { secFromFrame } from '../data/time-grid.ts';
 import { detectEvents, operatingPoints, psdsThresholds } from '../postprocess/sweep.ts';
 import { batchShapeFor } from '../data/batch.ts';
 import { openFeatureSource, type ClipRef } from '../data/feature-source.ts';
@@ -85,14 +86,15 @@ export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions =
     const name = refs[i].clip.npy;
     await writeFileAtomic(join(paths.out, 'probabilities', name), encodeNpy(pred.frameProb[i], [outFrames, classes.length]));
   }
-  const clips = refs.map((r, i) => ({ file: r.clip.name, prob: pred.frameProb[i], clipDurationSec: Math.min(r.clip.duration_sec, outFrames * shape.outFrameSec) }));
-  const { options, thresholds } = postprocessFromConfig(config.postprocess, classes, shape.outFrameSec);
+  const clips = refs.map((r, i) => ({ file: r.clip.name, prob: pred.frameProb[i], clipDurationSec: Math.min(r.clip.duration_sec, secFromFrame(outFrames, shape.outGrid)) }));
+  const { options, thresholds } = postprocessFromConfig(config.postprocess, classes, shape.outGrid);
   const detections = detectEvents(clips, options, thresholds);
   await writeFileAtomic(join(paths.out, 'detections.tsv'), formatEventTsv(detections));
 
   const reference = referenceTable(refs);
   const hasStrong = refs.some((r) => r.hasStrong);
   const { options: metricOptions, psdsParams } = metricsOptionsFromConfig(config.eval);
+  metricOptions.warn = (message) => log.warn(message); // PSDS the tables do not allow: psds1 null, the rest reported
   if (hasStrong) {
     const points = operatingPoints(clips, options, psdsThresholds(config.eval.psds.n_thresholds));
     for (const p of points) await writeFileAtomic(join(paths.out, 'psds', `thr_${p.threshold.toFixed(3)}.tsv`), formatEventTsv(p.table));

@@ -22,6 +22,7 @@ import { readJsonFile } from '../io/json-file.ts';
 import { RUN_FEATURE_STATS_SCHEMA } from '../features/store.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { postprocessFromConfig } from '../postprocess/from-config.ts';
+import { frameGrid } from '../data/time-grid.ts';
 import { loadModel } from '../model/model-io.ts';
 import type { Logger } from '../util/log.ts';
 import { checkpointDir } from './run-folder.ts';
@@ -137,7 +138,7 @@ export async function runPredict(run: string, files: string[], log: Logger, opts
   const model = await loadModel(checkpointDir(run, opts.checkpoint));
   const extractor = new LogMelExtractor(config.features);
   const score = windowScorer(model, extractor, stats, g);
-  const { options, thresholds } = postprocessFromConfig(config.postprocess, classes, g.frameSamples / g.sampleRateHz);
+  const { options, thresholds } = postprocessFromConfig(config.postprocess, classes, frameGrid(g.sampleRateHz, g.frameSamples));
   const result: PredictResult = {
     events: [],
     failed: [],

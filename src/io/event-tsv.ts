@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { DataError } from '../errors.ts';
 import type { EventTable, SoundEvent } from '../data/events.ts';
 import { rowsFromText, secondsFromCell, type TableRow } from '../data/tsv.ts';
+import { msRounded } from '../data/time-grid.ts';
 
 /** Per-clip label sets (weak labels or clip tags). `files` keeps first-appearance order. */
 export interface FileTags {
@@ -175,16 +176,17 @@ export const readLabelTsv = (path: string): LabelTable => parseLabelTsv(readText
 export const readDurationsTsv = (path: string): Map<string, number> => parseDurationsTsv(readText(path), path);
 
 export interface FormatEventTsvOptions {
-  /** Round times to this many decimals; default: shortest text that reads back to the same double. */
+  /** Write times with exactly this many decimals (after rounding to the millisecond); default: as few as needed. */
   decimals?: number;
 }
 
 /**
- * Events → TSV with the strong header. Given an EventTable, rows are grouped by file in `files` order and a file
- * without events gets an empty row, so parseEventTsv(formatEventTsv(t)) gives t back (events grouped by file).
+ * Events → TSV with the strong header, every time rounded to the millisecond (`7.6`, never `7.6000000000000005`).
+ * Given an EventTable, rows are grouped by file in `files` order and a file without events gets an empty row, so
+ * parseEventTsv(formatEventTsv(t)) gives t back (events grouped by file) for times on the millisecond grid.
  */
 export function formatEventTsv(events: SoundEvent[] | EventTable, opts: FormatEventTsvOptions = {}): string {
-  const fmt = (x: number) => (opts.decimals === undefined ? String(x) : x.toFixed(opts.decimals));
+  const fmt = (x: number) => (opts.decimals === undefined ? String(msRounded(x)) : msRounded(x).toFixed(opts.decimals));
   const row = (e: SoundEvent) => `${e.file}\t${fmt(e.onsetSec)}\t${fmt(e.offsetSec)}\t${e.label}`;
   const lines = [STRONG_COLUMNS.join('\t')];
   if (Array.isArray(events)) {

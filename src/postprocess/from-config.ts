@@ -1,19 +1,20 @@
 /** The `postprocess:` config section turned into the options of detectEvents / operatingPoints. */
 import type { PostprocessConfig } from '../config/types.ts';
+import type { FrameGrid } from '../data/time-grid.ts';
 import { medianWindowFrames } from './median-filter.ts';
 import type { PostprocessOptions } from './sweep.ts';
 import { thresholdsPerClass } from './threshold.ts';
 
 /**
  * Post-processing options and per-class thresholds from the `postprocess` config: the median window in frames (from
- * seconds with median_unit: seconds; a frame count is rounded and made odd) for every class, and one threshold per
+ * seconds with median_unit: seconds, in whole samples of `grid`; a frame count is rounded and made odd) for every class, and one threshold per
  * class. Throws ConfigError naming postprocess.threshold.<class> for a map that names an unknown class or misses
  * one, or postprocess.median_window for a window in seconds below 0.
  */
-export function postprocessFromConfig(cfg: PostprocessConfig, classes: string[], frameHopSec: number): { options: PostprocessOptions; thresholds: Float64Array } {
-  const frames = cfg.median_unit === 'seconds' ? medianWindowFrames(cfg.median_window, frameHopSec) : oddFrames(cfg.median_window);
+export function postprocessFromConfig(cfg: PostprocessConfig, classes: string[], grid: FrameGrid): { options: PostprocessOptions; thresholds: Float64Array } {
+  const frames = cfg.median_unit === 'seconds' ? medianWindowFrames(cfg.median_window, grid) : oddFrames(cfg.median_window);
   return {
-    options: { classes, frameHopSec, medianWindowsFrames: classes.map(() => frames) },
+    options: { classes, grid, medianWindowsFrames: classes.map(() => frames) },
     thresholds: thresholdsPerClass(cfg.threshold, classes),
   };
 }

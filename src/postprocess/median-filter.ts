@@ -6,12 +6,15 @@
  * thresholds can then filter once.
  */
 import { ConfigError, ShapeError } from '../errors.ts';
+import { frameFromSec, type FrameGrid } from '../data/time-grid.ts';
 
-/** Window in frames from seconds: nearest whole number of frames, raised to the next odd number, at least 1. */
-export function medianWindowFrames(windowSec: number, frameHopSec: number): number {
+/**
+ * Window in frames from seconds: nearest whole number of frames (in whole samples, data/time-grid.ts), raised to the
+ * next odd number, at least 1.
+ */
+export function medianWindowFrames(windowSec: number, grid: FrameGrid): number {
   if (!(windowSec >= 0) || !Number.isFinite(windowSec)) throw new ConfigError('postprocess.median_window', `must be ≥ 0 seconds (${windowSec} given)`);
-  if (!(frameHopSec > 0)) throw new ConfigError('postprocess.median_window', `needs a positive frame hop (${frameHopSec} given)`);
-  const frames = Math.max(1, Math.round(windowSec / frameHopSec));
+  const frames = Math.max(1, frameFromSec(windowSec, grid, 'round'));
   return frames % 2 === 1 ? frames : frames + 1;
 }
 

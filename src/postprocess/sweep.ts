@@ -6,6 +6,7 @@ import type { EventTable, OperatingPointTable, SoundEvent } from '../data/events
 import { eventsFromBinary } from './frames-to-events.ts';
 import { medianFilterPerClass } from './median-filter.ts';
 import { binarize } from './threshold.ts';
+import type { FrameGrid } from '../data/time-grid.ts';
 
 export interface ClipFrameProb {
   file: string;
@@ -15,7 +16,7 @@ export interface ClipFrameProb {
 
 export interface PostprocessOptions {
   classes: string[];
-  frameHopSec: number;
+  grid: FrameGrid; // of the frame probabilities
   medianWindowsFrames: ArrayLike<number>; // per class, odd
 }
 
@@ -36,7 +37,7 @@ function decodeAll(clips: ClipFrameProb[], o: PostprocessOptions, thresholds: Ar
   const events: SoundEvent[] = [];
   for (const clip of clips) {
     const active = binarize(clip.prob, o.classes.length, thresholds);
-    events.push(...eventsFromBinary(active, o.classes, clip.file, { frameHopSec: o.frameHopSec, clipDurationSec: clip.clipDurationSec }));
+    events.push(...eventsFromBinary(active, o.classes, clip.file, { grid: o.grid, clipDurationSec: clip.clipDurationSec }));
   }
   return { files: clips.map((c) => c.file), events };
 }

@@ -191,7 +191,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
 
       const train = Object.fromEntries(Object.entries(sums).filter(([k]) => k !== 'batches').map(([k, v]) => [k, v / sums.batches]));
       const val = valRefs.length
-        ? validationMetrics(predictClips(model, source, valRefs, shape, batchSize), classes, config, shape.outFrameSec)
+        ? validationMetrics(predictClips(model, source, valRefs, shape, batchSize), classes, config, shape.outGrid)
         : { loss: NaN, clip_f1_macro: NaN, event_f1_macro: null };
       const perClass = head.perClassParameters();
       const seconds = (Date.now() - epochStart) / 1000;

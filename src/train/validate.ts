@@ -1,6 +1,7 @@
 /** Validation after each epoch: frame and clip probabilities over the validation clips, then the metrics. */
 import type { SedConfig } from '../config/types.ts';
 import { clipF1PerClass } from '../metrics/tagging.ts';
+import type { FrameGrid } from '../data/time-grid.ts';
 import { eventTableFromProbabilities, eventBasedMacroF1 } from './validation-metrics.ts';
 import { referenceTable, weakLabelsOf } from '../data/label-encoding.ts';
 import type { Predictions } from '../infer/predict-clips.ts';
@@ -15,7 +16,7 @@ export interface ValidationMetrics {
  * Validation metrics of predictions: clip-level BCE and clip F1 macro (threshold 0.5, metrics/tagging.ts clip F1)
  * over every clip, and event-based F1 macro over the strongly labelled clips (null when none).
  */
-export function validationMetrics(pred: Predictions, classes: string[], config: SedConfig, outFrameSec: number): ValidationMetrics {
+export function validationMetrics(pred: Predictions, classes: string[], config: SedConfig, outGrid: FrameGrid): ValidationMetrics {
   const nClasses = classes.length;
   const eps = 1e-7;
   let loss = 0;
@@ -47,7 +48,7 @@ export function validationMetrics(pred: Predictions, classes: string[], config: 
       strong.map(([r, i]) => ({ file: r.clip.name, frameProb: pred.frameProb[i] })),
       classes,
       config.postprocess,
-      outFrameSec,
+      outGrid,
     );
     eventF1 = eventBasedMacroF1(reference, estimate, config.eval);
   }

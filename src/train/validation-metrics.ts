@@ -1,6 +1,7 @@
 /** The event-level part of validation: post-process frame probabilities as configured and score them. */
 import type { EvalConfig, PostprocessConfig } from '../config/types.ts';
 import type { EventTable } from '../data/events.ts';
+import type { FrameGrid } from '../data/time-grid.ts';
 import { eventBasedMetrics } from '../metrics/event-based.ts';
 import { postprocessFromConfig } from '../postprocess/from-config.ts';
 import { detectEvents } from '../postprocess/sweep.ts';
@@ -10,9 +11,9 @@ export function eventTableFromProbabilities(
   clips: { file: string; frameProb: Float32Array }[],
   classes: string[],
   cfg: PostprocessConfig,
-  frameHopSec: number,
+  grid: FrameGrid,
 ): EventTable {
-  const { options, thresholds } = postprocessFromConfig(cfg, classes, frameHopSec);
+  const { options, thresholds } = postprocessFromConfig(cfg, classes, grid);
   return detectEvents(clips.map((c) => ({ file: c.file, prob: c.frameProb })), options, thresholds);
 }
 
