@@ -75,6 +75,21 @@ test('same-class overlaps are rejected as psds_eval does; identical duplicates a
   assert.doesNotThrow(() => psdsFromOperatingPoints(ref, durations, [{ threshold: 0.4, table: fine }]));
 });
 
+test('a single-class reference: we return the area psds_eval means; psds_eval 0.5.3 returns 0.0', () => {
+  // psds_eval 0.5.3 computes eFPR = FPR + α_ct · nanmean(CTR) and with one class every CTR entry is NaN (no other
+  // class), so eFPR is 0 · NaN = NaN at every operating point and its PSDS comes out 0.0. With α_ct = 0 the
+  // definition says eFPR = FPR, which we use. By hand: class a, truths f1 [0,2) and f2 [1,4), 120 s of audio.
+  // threshold 0.7: f1 found → TPR 1/2, FPR 0; threshold 0.3: both found + an FP [6,8) in f1 → TPR 1, FPR 30 /h.
+  // One class: std 0, eTPR = TPR staircase = 0.5 on [0, 30), 1 on [30, 100] → (30 · 0.5 + 70 · 1) / 100 = 0.85.
+  const single = table([ev('f1', 0, 2, 'a'), ev('f2', 1, 4, 'a')]);
+  const high = table([ev('f1', 0, 2, 'a')]);
+  const low = table([ev('f1', 0, 2, 'a'), ev('f1', 6, 8, 'a'), ev('f2', 1, 4, 'a')]);
+  const r = psdsFromOperatingPoints(single, durations, [{ threshold: 0.3, table: low }, { threshold: 0.7, table: high }], PSDS1);
+  assert.deepEqual(r.efprPerHour, [0, 30]);
+  assert.deepEqual(r.etpr, [0.5, 1]);
+  assert.equal(r.value, 0.85);
+});
+
 test('every reference clip needs a duration', () => {
   assert.throws(() => psdsFromOperatingPoints(ref, new Map([['f1', 60]]), []), (e: unknown) => e instanceof DataError && /f2: no duration/.test(e.message));
 });

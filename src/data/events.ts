@@ -20,4 +20,6 @@ export interface EventTable {
 export interface OperatingPointTable {
   threshold: number;
   table: EventTable;
+  /** Names the table in error messages (e.g. its file); default "detections at threshold T". */
+  name?: string;
 }

@@ -25,8 +25,11 @@ function overallRows(m: FamilyMetrics): string[][] {
   ];
 }
 
-/** Plain-text tables of a report (F1, P, R in percent, ER), one per family, micro and macro rows, then PSDS1. */
-export function formatMetricsTables(report: MetricsReport): string {
+/**
+ * Plain-text tables of a report (F1, P, R in percent, ER), one per family, micro and macro rows, then PSDS1;
+ * `psdsNote` says why PSDS1 is missing when it is (default: no durations given).
+ */
+export function formatMetricsTables(report: MetricsReport, psdsNote = 'no durations given'): string {
   const head = ['', 'F1 %', 'P %', 'R %', 'ER'];
   const parts: string[] = [];
   for (const [key, title] of FAMILIES) {
@@ -34,6 +37,6 @@ export function formatMetricsTables(report: MetricsReport): string {
     const classRows = Object.entries(m.class_wise).map(([label, s]) => [label, pct(s.f1), pct(s.precision), pct(s.recall), ratio(s.error_rate)]);
     parts.push(`${title}\n${table(head, overallRows(m))}\n\n${table(['class', 'F1 %', 'P %', 'R %', 'ER'], classRows)}`);
   }
-  parts.push(`PSDS1: ${report.psds1 === null ? '- (no durations given)' : report.psds1.toFixed(4)}`);
+  parts.push(`PSDS1: ${report.psds1 === null ? `- (${psdsNote})` : report.psds1.toFixed(4)}`);
   return parts.join('\n\n') + '\n';
 }

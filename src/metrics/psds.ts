@@ -112,7 +112,7 @@ function prepareGroundTruth(reference: EventTable, durationsSec: Map<string, num
 
 /** TP/FP/CT counts of one detection table → per-class rates. */
 function operatingPointRates(gt: GroundTruth, op: OperatingPointTable, p: PsdsParams): OperatingPointRates {
-  checkNoSameClassOverlap(op.table, `detections at threshold ${op.threshold}`);
+  checkNoSameClassOverlap(op.table, op.name ?? `detections at threshold ${op.threshold}`);
   const nC = gt.classes.length;
   const tp = new Array<number>(nC).fill(0);
   const fp = new Array<number>(nC).fill(0);
