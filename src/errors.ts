@@ -34,6 +34,17 @@ export class DataError extends SedError {
   }
 }
 
+/**
+ * An audio file whose data chunk is shorter than its header declares (an interrupted copy or download): skipped by
+ * `sed features` unless --allow-truncated, and counted in its summary either way.
+ */
+export class TruncatedAudioError extends DataError {
+  constructor(file: string, detail: string) {
+    super(file, detail);
+    this.name = 'TruncatedAudioError';
+  }
+}
+
 /** A tensor or array does not have the shape a stage expects: a bug in our code, so exit 70. */
 export class ShapeError extends SedError {
   override readonly exitCode = 70;

@@ -242,21 +242,26 @@ describe('features stage: bad audio', () => {
     assert.ok(stderr.includes(join(weakDir, missing)), 'the missing file is named too');
   });
 
-  it('logs the warning of a truncated WAV naming the clip, and still extracts it', async () => {
+  it('regression: a truncated WAV is skipped and counted (it became a zero-padded feature file, failed: 0); --allow-truncated decodes it with a warning', async () => {
     const { root, out } = await workspace(src2019);
     const file = join(root, 'audio', 'validation', readdirSync(join(root, 'audio', 'validation'))[0]);
     const bytes = new Uint8Array(readFileSync(file));
     writeFileSync(file, bytes.subarray(0, bytes.length - 16000)); // header still declares the full data chunk
+    const skipped = await runFeatures(dataFor('dcase2019', root), settings, { out }, silentLogger, { jobs: 1 });
+    assert.deepEqual([skipped.failed, skipped.truncated, skipped.computed], [1, 1, CLIPS_2019 - 1]);
+    assert.deepEqual(manifestOf(out, 'validation').clips, []);
+    assert.match(manifestOf(out, 'validation').failed[0].error, /truncated data chunk.*--allow-truncated/);
+
     let logged = '';
     const log = createLogger({ level: 'warn', write: (line) => void (logged += line) });
-    const summary = await runFeatures(dataFor('dcase2019', root), settings, { out }, log, { jobs: 1 });
-    assert.equal(summary.failed, 0);
+    const allowed = await runFeatures(dataFor('dcase2019', root), settings, { out: `${out}-allowed` }, log, { jobs: 1, allowTruncated: true });
+    assert.deepEqual([allowed.failed, allowed.truncated, allowed.computed], [0, 1, CLIPS_2019]);
     const warnings = logged.split('\n').filter((l) => l.startsWith('warn:') && l.includes(file));
     assert.equal(warnings.length, 1, logged);
     assert.match(warnings[0], /truncated/);
     // zero-padded back to clip_seconds
-    assert.equal(manifestOf(out, 'validation').clips[0].frames, FRAMES);
-    assert.ok(manifestOf(out, 'validation').clips[0].duration_sec < 10);
+    assert.equal(manifestOf(`${out}-allowed`, 'validation').clips[0].frames, FRAMES);
+    assert.ok(manifestOf(`${out}-allowed`, 'validation').clips[0].duration_sec < 10);
   });
 });
 

@@ -177,6 +177,17 @@ test('a truncated data chunk decodes the whole frames present and warns', () => 
   assert.deepEqual(decoded.channels[1], decodeWav(bytes, FILE).channels[1].subarray(0, 8));
   assert.equal(decoded.warnings.length, 1);
   assert.match(decoded.warnings[0], /declares 40 bytes but only 34 are present/);
+  assert.equal(decoded.truncated, true, 'flagged, so that callers can refuse or count it');
+  assert.equal(decodeWav(bytes, FILE).truncated, false);
+});
+
+test('a data chunk declaring 0 bytes with samples after it reads to the end of the file, with a warning; with nothing after it is an error', () => {
+  const wav = riff([{ id: 'fmt ', body: fmtBody(1, 1, 8000, 16) }, { id: 'data', body: [0x00, 0x40, 0x00, 0xc0], declaredSize: 0 }]);
+  const decoded = decodeWav(wav, FILE);
+  assert.deepEqual(Array.from(decoded.channels[0]), [0.5, -0.5]); // 0x4000 / 32768, 0xc000 → −16384 / 32768
+  assert.equal(decoded.truncated, false);
+  assert.match(decoded.warnings[0], /declares 0 bytes but 4 follow it/);
+  assert.match(decodeError(riff([{ id: 'fmt ', body: fmtBody(1, 1, 8000, 16) }, { id: 'data', body: [] }])).message, /no audio/);
 });
 
 test('errors name the file: empty, not RIFF/WAVE, truncated header, missing chunks, unsupported formats, no frame', () => {

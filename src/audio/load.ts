@@ -12,6 +12,8 @@ export interface LoadedAudio {
   durationSec: number;
   /** Non-fatal decoding problems (e.g. a truncated data chunk that was decoded as far as it goes). */
   warnings: string[];
+  /** The data chunk was cut short (see decodeWav): the caller decides whether the clip may be used. */
+  truncated: boolean;
 }
 
 /** Reads a WAV file; every failure (missing file, bad format) is a DataError naming `path`. */
@@ -30,5 +32,6 @@ export async function loadAudio(path: string, targetHz: number): Promise<LoadedA
     sourceRateHz: wave.sampleRateHz,
     durationSec: mono.length / wave.sampleRateHz,
     warnings: wave.warnings,
+    truncated: wave.truncated,
   };
 }

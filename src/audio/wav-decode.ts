@@ -9,8 +9,10 @@
  * ~1-2 ms here.
  *
  * Truncated data chunk (declared longer than the file, e.g. an interrupted download): we decode the whole frames that
- * are present and report it through `warnings`, as sox and libsndfile do; a data chunk with no complete frame is an
- * error. A declared size of 0xFFFFFFFF (streaming writers that never patch the header) reads to the end of the file.
+ * are present, set `truncated` and say so in `warnings`, as sox and libsndfile do; the caller decides whether such a
+ * clip may be used (`sed features` skips it unless --allow-truncated). A declared size of 0xFFFFFFFF (streaming
+ * writers that never patch the header) reads to the end of the file; so does a declared size of 0 with bytes after
+ * it (writers that crashed before patching the header), with a warning. A file with no complete frame is an error.
  */
 import { DataError } from '../errors.ts';
 import type { Waveform } from './waveform.ts';
@@ -18,6 +20,8 @@ import type { Waveform } from './waveform.ts';
 export interface DecodedWav extends Waveform {
   /** Non-fatal problems, e.g. a data chunk shorter than its header says. Empty for a clean file. */
   warnings: string[];
+  /** The data chunk holds fewer bytes than its header declares: the audio is cut short. */
+  truncated: boolean;
 }
 
 type SampleFormat = 'pcm' | 'float';
@@ -134,18 +138,23 @@ export function decodeWav(bytes: Uint8Array, file: string): DecodedWav {
   if (!fmt) throw new DataError(file, data ? 'no fmt chunk before the end of the file' : 'truncated header: no fmt chunk');
   if (!data) throw new DataError(file, 'no data chunk');
 
-  const available = bytes.length - data.offset;
+  const available = Math.max(0, bytes.length - data.offset);
   let dataBytes = data.declaredBytes;
+  let truncated = false;
   if (dataBytes === 0xffffffff) dataBytes = available; // streaming writers' placeholder size
-  else if (dataBytes > available) {
+  else if (dataBytes === 0 && available > 0) {
+    warnings.push(`data chunk declares 0 bytes but ${available} follow it; read them to the end of the file as audio (a header never patched)`);
+    dataBytes = available;
+  } else if (dataBytes > available) {
     warnings.push(`data chunk declares ${dataBytes} bytes but only ${available} are present (truncated file); decoded the whole frames present`);
     dataBytes = available;
+    truncated = true;
   }
   const frameCount = Math.floor(dataBytes / fmt.blockAlignBytes);
-  if (frameCount === 0 && data.declaredBytes > 0) {
-    throw new DataError(file, `truncated data chunk: declares ${data.declaredBytes} bytes, holds no complete frame (${available} bytes present)`);
+  if (frameCount === 0) {
+    throw new DataError(file, `no audio: the data chunk declares ${data.declaredBytes} bytes and holds no complete frame (${available} bytes present)`);
   }
   const leftover = dataBytes - frameCount * fmt.blockAlignBytes;
   if (leftover !== 0 && warnings.length === 0) warnings.push(`data chunk ends with a partial frame (${leftover} bytes), dropped`);
-  return { channels: readFrames(view, data.offset, frameCount, fmt), sampleRateHz: fmt.sampleRateHz, warnings };
+  return { channels: readFrames(view, data.offset, frameCount, fmt), sampleRateHz: fmt.sampleRateHz, warnings, truncated };
 }

@@ -79,8 +79,8 @@ function checkCrossKeys(c: SedConfig, file?: string) {
   if (f.f_max > f.sample_rate / 2) throw new ConfigError('features.f_max', `must be <= sample_rate/2 = ${f.sample_rate / 2} (${f.f_max} given)`, file);
   if (f.f_min >= f.f_max) throw new ConfigError('features.f_min', `must be < f_max (${f.f_min} >= ${f.f_max})`, file);
   if ((f.n_fft & (f.n_fft - 1)) !== 0) throw new ConfigError('features.n_fft', `must be a power of two (${f.n_fft} given)`, file);
-  const freqPool = c.net.conv.reduce((p, b) => p * b.pool[1], 1);
-  if (freqPool > f.n_mels) throw new ConfigError('net.conv', `frequency pooling ${freqPool} exceeds features.n_mels ${f.n_mels}`, file);
+  // features.n_mels against the net's frequency pooling is checked where a network is built (model/crnn.ts), not
+  // here: `sed features` must accept any n_mels whatever the (unused) net section says.
 }
 
 /** YAML text of a resolved config, written into every output folder. */

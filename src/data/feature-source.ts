@@ -33,7 +33,7 @@ export interface FeatureSource {
  */
 export function openFeatureSource(dir: string): FeatureSource {
   const info = readStoreInfo(dir);
-  const stats = readStats(dir);
+  const stats = readStats(dir, info.settings_hash);
   const nMels = info.settings.n_mels;
   if (stats.mean.length !== nMels) throw new DataError(`${dir}/stats.json`, `has ${stats.mean.length} bins, features have ${nMels}`);
   const sr = info.settings.sample_rate;

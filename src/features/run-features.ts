@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import type { Logger } from '../util/log.ts';
 import { createProgress } from '../util/progress.ts';
 import { createWorkerPool } from '../util/worker-pool.ts';
+import { DataError, TruncatedAudioError } from '../errors.ts';
 import { extractClipToFile, type ClipResult } from './extract-clip.ts';
 import { LogMelExtractor } from './log-mel.ts';
 import {
@@ -34,8 +35,17 @@ export interface FeaturesPaths {
   out: string;
 }
 
+/** One clip for a feature worker. */
+export interface FeatureTask {
+  audioPath: string;
+  npyPath: string;
+  allowTruncated: boolean;
+}
+
 export interface FeaturesOptions {
   jobs?: number;
+  /** Decode clips whose data chunk is truncated (with a warning) instead of skipping them; they are counted either way. */
+  allowTruncated?: boolean;
   /** Written as config.yaml into the output folder when given. */
   fullConfig?: SedConfig;
 }
@@ -46,7 +56,8 @@ export interface FeaturesSummary {
   clips: number; // clips listed in the metadata with audio present
   computed: number;
   reused: number;
-  failed: number;
+  failed: number; // clips without features: unreadable or empty audio, truncated (unless allowed), missing audio
+  truncated: number; // clips whose data chunk is cut short: skipped (counted in failed too) or, when allowed, decoded
   problems: number; // metadata problems: missing audio, unknown labels, malformed rows
   audio_hours: number;
   seconds: number;
@@ -80,13 +91,15 @@ export async function runFeatures(
 
   const jobs = Math.max(1, opts.jobs ?? availableParallelism());
   const inProcess = jobs === 1 ? new LogMelExtractor(settings) : null;
-  const pool = inProcess ? null : createWorkerPool<{ audioPath: string; npyPath: string }, ClipResult>(new URL('./feature-worker.ts', import.meta.url), jobs, settings);
+  const pool = inProcess ? null : createWorkerPool<FeatureTask, ClipResult>(new URL('./feature-worker.ts', import.meta.url), jobs, settings);
+  const allowTruncated = opts.allowTruncated ?? false;
   const extract = (audioPath: string, npyPath: string) =>
-    inProcess ? extractClipToFile(audioPath, npyPath, settings, inProcess) : pool!.run({ audioPath, npyPath });
+    inProcess ? extractClipToFile(audioPath, npyPath, settings, inProcess, { allowTruncated }) : pool!.run({ audioPath, npyPath, allowTruncated });
 
   let computed = 0;
   let reused = 0;
   let failed = 0;
+  let truncated = 0;
   let audioSec = 0;
   const trainingEntries: JournalEntry[] = [];
   const subsetCounts: Record<string, number> = {};
@@ -116,7 +129,12 @@ export async function runFeatures(
           await appendJournal(paths.out, subset.name, entry);
           entries.set(clip.name, entry);
           computed++;
+          if (r.truncated) truncated++;
         } catch (err) {
+          // Only bad input is a failed clip; anything else (a TypeError, a full disk, a crashed worker) is a bug or
+          // an environment failure that must stop the run with its own exit code, not be counted as bad audio.
+          if (!(err instanceof DataError)) throw err;
+          if (err instanceof TruncatedAudioError) truncated++;
           failed++;
           const message = (err as Error).message;
           failures.push({ name: clip.name, source: clip.audioPath, error: message });
@@ -147,7 +165,7 @@ export async function runFeatures(
   }
 
   const trainingSubsets = index.subsets.filter((s) => TRAINING_ROLES.has(s.role)).map((s) => s.name);
-  await writeJson(statsPath(paths.out), statsFromSums(trainingEntries, settings.n_mels, trainingSubsets));
+  await writeJson(statsPath(paths.out), statsFromSums(trainingEntries, settings.n_mels, trainingSubsets, hash));
   const info: StoreInfo = {
     version: STORE_VERSION,
     settings,
@@ -169,6 +187,7 @@ export async function runFeatures(
     computed,
     reused,
     failed: failed + missing.size,
+    truncated,
     problems: index.problems.length,
     audio_hours: audioSec / 3600,
     seconds,
@@ -189,11 +208,19 @@ function manifestClip(clip: ClipEntry, entry: JournalEntry): ManifestClip {
   };
 }
 
-/** Runs `fn` over `items` with at most `limit` calls pending at once. */
+/** Runs `fn` over `items` with at most `limit` calls pending at once; the first error stops every lane and is thrown. */
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let stopped = false;
   const lane = async () => {
-    while (next < items.length) await fn(items[next++]);
+    while (!stopped && next < items.length) {
+      try {
+        await fn(items[next++]);
+      } catch (err) {
+        stopped = true;
+        throw err;
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { DataError } from '../errors.ts';
 import { z } from 'zod';
 import { FEATURES_SCHEMA, LAYOUT_SCHEMA } from '../config/schema.ts';
+import type { FeatureSettings } from '../config/types.ts';
 import { readJsonFile } from '../io/json-file.ts';
 import { decodeNpy } from '../io/npy.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
@@ -62,15 +63,18 @@ export const MANIFEST_SCHEMA = z.object({
 });
 export type SubsetManifest = z.infer<typeof MANIFEST_SCHEMA>;
 
-/** stats.json: per-mel-bin mean and standard deviation over the training subsets' frames. */
+/**
+ * stats.json: per-mel-bin mean and standard deviation over the training subsets' frames, and the hash of the feature
+ * settings they were computed with (checked on read, so statistics of other settings are never used).
+ */
 export const FEATURE_STATS_SCHEMA = z
-  .object({ mean: z.array(z.number()), std: z.array(z.number().gte(0)), frames: z.number().int().gte(0), subsets: z.array(z.string()) })
+  .object({ mean: z.array(z.number()), std: z.array(z.number().gte(0)), frames: z.number().int().gte(0), subsets: z.array(z.string()), settings_hash: z.string() })
   .refine((s) => s.mean.length === s.std.length, { message: 'mean and std have different lengths', path: ['std'] });
 export type FeatureStats = z.infer<typeof FEATURE_STATS_SCHEMA>;
 
 /** A run's feature_stats.json (written by `sed train`): the store's stats.json plus the class list, for predict. */
 export const RUN_FEATURE_STATS_SCHEMA = z
-  .object({ mean: z.array(z.number()), std: z.array(z.number().gte(0)), classes: z.array(z.string()) })
+  .object({ mean: z.array(z.number()), std: z.array(z.number().gte(0)), classes: z.array(z.string()), settings_hash: z.string().optional() })
   .refine((s) => s.mean.length === s.std.length, { message: 'mean and std have different lengths', path: ['std'] });
 
 /** One line of a subset's journal: a clip whose .npy is complete, with per-bin sums for the statistics. */
@@ -132,8 +136,27 @@ const MISSING = 'run `sed features` first';
 
 /** features.json of the store in `out`, checked (STORE_INFO_SCHEMA); DataError naming the file otherwise. */
 export const readStoreInfo = (out: string): StoreInfo => readJsonFile(storeInfoPath(out), STORE_INFO_SCHEMA, 'feature store (features.json)', MISSING);
-/** stats.json of the store in `out`, checked (FEATURE_STATS_SCHEMA); DataError naming the file otherwise. */
-export const readStats = (out: string): FeatureStats => readJsonFile(statsPath(out), FEATURE_STATS_SCHEMA, 'feature statistics (stats.json)', MISSING);
+/**
+ * stats.json of the store in `out`, checked (FEATURE_STATS_SCHEMA) and, given `expectHash`, made with those feature
+ * settings; DataError naming the file otherwise.
+ */
+export function readStats(out: string, expectHash?: string): FeatureStats {
+  const stats = readJsonFile(statsPath(out), FEATURE_STATS_SCHEMA, 'feature statistics (stats.json)', MISSING);
+  if (expectHash !== undefined && stats.settings_hash !== expectHash)
+    throw new DataError(statsPath(out), `statistics of feature settings ${stats.settings_hash}, the store's features are ${expectHash}: re-run \`sed features\``);
+  return stats;
+}
+
+/**
+ * Checks a run's feature statistics (feature_stats.json, read from `file`) against the run's feature settings: one
+ * mean/std per mel band, and the same settings hash when the file carries one. Throws DataError naming the file.
+ */
+export function checkRunStats(stats: { mean: number[]; settings_hash?: string }, settings: FeatureSettings, settingsHash: string, file: string): void {
+  if (stats.mean.length !== settings.n_mels)
+    throw new DataError(file, `has statistics for ${stats.mean.length} mel bands, the run's config says features.n_mels = ${settings.n_mels}`);
+  if (stats.settings_hash !== undefined && stats.settings_hash !== settingsHash)
+    throw new DataError(file, `statistics of feature settings ${stats.settings_hash}, the run's config has ${settingsHash}`);
+}
 
 /**
  * A subset's manifest.json, checked (MANIFEST_SCHEMA). Throws DataError naming the file when it is missing, invalid,
@@ -164,7 +187,7 @@ export function readClipFeatures(out: string, subset: string, clip: ManifestClip
 }
 
 /** Mean and standard deviation per mel bin from summed journal entries (float64 sums). */
-export function statsFromSums(entries: JournalEntry[], nMels: number, subsets: string[]): FeatureStats {
+export function statsFromSums(entries: JournalEntry[], nMels: number, subsets: string[], settingsHash: string): FeatureStats {
   const sum = new Float64Array(nMels);
   const sumsq = new Float64Array(nMels);
   let frames = 0;
@@ -177,5 +200,5 @@ export function statsFromSums(entries: JournalEntry[], nMels: number, subsets: s
   }
   const mean = Array.from(sum, (s) => (frames ? s / frames : 0));
   const std = Array.from(sumsq, (s, m) => Math.sqrt(Math.max(frames ? s / frames - mean[m] ** 2 : 0, 0)));
-  return { mean, std, frames, subsets };
+  return { mean, std, frames, subsets, settings_hash: settingsHash };
 }

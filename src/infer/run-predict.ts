@@ -7,7 +7,7 @@
  * stitched track ([frames, classes]), never the whole recording or its spectrogram.
  */
 import { join } from 'node:path';
-import { loadConfig, type ConfigOverride } from '../config/load.ts';
+import { featureSettingsHash, loadConfig, type ConfigOverride } from '../config/load.ts';
 import type { SedConfig } from '../config/types.ts';
 import { ConfigError, DataError, UsageError } from '../errors.ts';
 import type { SoundEvent } from '../data/events.ts';
@@ -19,7 +19,7 @@ import { StreamingResampler } from '../audio/resample-stream.ts';
 import { openWavStream } from '../audio/wav-stream.ts';
 import { encodeNpy } from '../io/npy.ts';
 import { readJsonFile } from '../io/json-file.ts';
-import { RUN_FEATURE_STATS_SCHEMA } from '../features/store.ts';
+import { checkRunStats, RUN_FEATURE_STATS_SCHEMA } from '../features/store.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { postprocessFromConfig } from '../postprocess/from-config.ts';
 import { frameGrid } from '../data/time-grid.ts';
@@ -55,13 +55,11 @@ export interface PredictResult {
   backend: string;
 }
 
-/** The run's feature statistics and classes (feature_stats.json), checked against features.n_mels. Throws DataError. */
+/** The run's feature statistics and classes (feature_stats.json), checked against features.n_mels and the settings hash. Throws DataError. */
 export function readRunStats(run: string, config: SedConfig): FeatureStats & { classes: string[] } {
   const file = join(run, 'feature_stats.json');
   const stats = readJsonFile(file, RUN_FEATURE_STATS_SCHEMA, "run's feature statistics (feature_stats.json)");
-  if (stats.mean.length !== config.features.n_mels) {
-    throw new DataError(file, `mean/std have ${stats.mean.length} values, features.n_mels is ${config.features.n_mels}`);
-  }
+  checkRunStats(stats, config.features, featureSettingsHash(config.features), file); // n_mels, and the settings hash
   if (stats.classes.length === 0) throw new DataError(file, 'no classes');
   return stats;
 }

@@ -53,7 +53,8 @@ function checkNet(opts: CrnnOptions): void {
     if (b.pool[0] < 1 || b.pool[1] < 1) throw new ConfigError(`net.conv[${i}].pool`, `must be ≥ 1 (${b.pool} given)`);
   });
   if (freqBinsAfterConv(net, nMels) < 1) {
-    throw new ConfigError('net.conv', `frequency pools reduce ${nMels} mel bands to nothing`);
+    const pool = net.conv.reduce((p, b) => p * b.pool[1], 1);
+    throw new ConfigError('net.conv', `frequency pools (×${pool} in all) reduce features.n_mels = ${nMels} mel bands to nothing: use smaller pools or more mel bands`);
   }
   if (frames != null && frames % timePoolingFactor(net) !== 0) {
     throw new ConfigError('net.conv', `${frames} frames are not divisible by the time pooling ${timePoolingFactor(net)}`);
