@@ -205,7 +205,8 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
         per_class: perClass ? { name: perClass.name, values: Object.fromEntries(classes.map((c, i) => [c, perClass.values[i]])) } : null,
       };
       const trainClipF1 = clipF1PerClass(counts);
-      record.train.clip_f1_macro = trainClipF1.reduce((a, b) => a + b, 0) / Math.max(1, trainClipF1.length);
+      // the pooling gate's statistic (clip probabilities ≥ 0.5 on training clips), not the validation clip F1
+      record.train.gate_clip_f1_macro = trainClipF1.reduce((a, b) => a + b, 0) / Math.max(1, trainClipF1.length);
       const metricValue = config.train.select_metric === 'val_loss' ? val.loss : (val[config.train.select_metric] ?? NaN);
       const improved = Number.isFinite(metricValue) && (!state.best || (HIGHER_IS_BETTER[config.train.select_metric] ? metricValue > state.best.value : metricValue < state.best.value));
       if (improved) state.best = { metric: config.train.select_metric, value: metricValue, epoch: epoch + 1 };
