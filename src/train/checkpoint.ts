@@ -90,7 +90,8 @@ export async function writeCheckpoint(dir: string, content: CheckpointContent): 
   await replaceDir(temp, dir);
 }
 
-async function replaceDir(fresh: string, target: string) {
+/** Puts the complete folder `fresh` in place of `target` (old copy parked as `<target>.old` between two renames). */
+export async function replaceDir(fresh: string, target: string): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   const old = `${target}.old`;
   await rm(old, { recursive: true, force: true });

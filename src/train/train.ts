@@ -3,7 +3,6 @@
  * and a mean-teacher consistency term when the data has them), validated each epoch, checkpointed, resumable.
  */
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
-import { parse as yamlParse } from 'yaml';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -31,6 +30,8 @@ import { maskedBce, maskedMse, sigmoidRampup } from './losses.ts';
 import { clipF1PerClass } from '../metrics/tagging.ts';
 import { countClipDecisions, updateUnfrozen, zeroCounts } from './pooling-gate.ts';
 import { validationMetrics, type ValidationMetrics } from './validate.ts';
+import { checkResumeConfig } from './resume-check.ts';
+import { reconcileBest, writeEpochCheckpoints } from './best-and-last.ts';
 
 export interface TrainPaths {
   features: string;
@@ -88,7 +89,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
   const startMs = Date.now();
   const checkpointDir = lastCheckpointDir(paths.out);
   const resumeFrom = await prepareRunFolder(paths.out, Boolean(opts.resume), log);
-  if (resumeFrom) checkSameConfig(paths.out, config);
+  if (resumeFrom) checkResumeConfig(paths.out, config);
   const source = openFeatureSource(paths.features);
   checkClasses(source, config.data.classes);
   checkStoreSettings(paths.features, source.info.settings, source.info.settings_hash, config.features);
@@ -119,6 +120,8 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
     }
     state = { ...saved, interrupted: false };
     await truncateMetrics(paths.out, state.epoch);
+    await writeFileAtomic(join(paths.out, 'config.yaml'), configToYaml(config)); // train.epochs may have grown
+    await reconcileBest(paths.out);
     log.info(resumeMessage(resumeFrom, state, config.train.epochs, Math.ceil(trainRefs.length / config.train.batch_size)));
   } else {
     const rng = new Rng(config.train.seed);
@@ -219,9 +222,8 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
         `epoch ${epoch + 1}/${config.train.epochs}${improved ? ' (best)' : ''}`,
       );
       const content = { model, teacher, optimizers: { main: mainOptimizer, pooling: poolingOptimizer }, state, perClass: perClassJson(config, epoch + 1, classes, perClass) };
-      await writeCheckpoint(checkpointDir, content);
+      await writeEpochCheckpoints(paths.out, content, improved); // best/ and last/ consistent at every instant
       if (config.train.keep_all_checkpoints) await writeCheckpoint(join(paths.out, 'checkpoints', `epoch-${String(epoch + 1).padStart(3, '0')}`), content);
-      if (improved) await writeCheckpoint(join(paths.out, 'best'), content);
     }
   });
   if (interrupted) {
@@ -365,28 +367,6 @@ async function truncateMetrics(out: string, epochsDone: number) {
     }
   });
   await writeFile(file, kept.map((l) => `${l}\n`).join(''));
-}
-
-/** Resuming with other settings would silently make a different run: compare with the run's config.yaml. */
-function checkSameConfig(out: string, config: SedConfig) {
-  const file = join(out, 'config.yaml');
-  if (!existsSync(file)) return;
-  const saved = configToYaml({ ...config });
-  const text = readFileSync(file, 'utf8');
-  if (text === saved) return;
-  const mismatch = firstDifference(yamlParse(text), JSON.parse(JSON.stringify(config)), '');
-  if (mismatch && mismatch !== 'train.epochs') throw new ConfigError(mismatch, `differs from the run's ${file}: resume with the same config (only train.epochs may grow)`);
-}
-
-
-function firstDifference(a: unknown, b: unknown, path: string): string | null {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return JSON.stringify(a) === JSON.stringify(b) ? null : path || '(top level)';
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) {
-    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
-    if (d) return d;
-  }
-  return null;
 }
 
 const round = (x: number, digits = 4) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
