@@ -11,6 +11,8 @@ export interface ReportContext {
   pooling: string;
   classes: string[];
   perClass: { name: string; values: number[] } | null;
+  /** Classes whose n_c never left its initial value (report/n-c-summary.ts frozenClasses): marked, not learned. */
+  frozen?: string[];
 }
 
 /** The Markdown text of report.md (see above) for a metrics report and the run it came from. */
@@ -33,9 +35,11 @@ export function formatEvalReport(report: MetricsReport, ctx: ReportContext): str
     `|---|${ctx.perClass ? '---:|' : ''}---:|---:|---:|`,
     ...ctx.classes.map((c, i) => {
       const cell = (m: MetricsReport['event_based']) => pct(m.class_wise[c]?.f1 ?? NaN);
-      return `| ${c} | ${ctx.perClass ? `${num(ctx.perClass.values[i])} | ` : ''}${cell(report.event_based)} | ${cell(report.segment_based)} | ${cell(report.tagging)} |`;
+      const frozen = ctx.frozen?.includes(c) ? ' (frozen, not learned)' : '';
+      return `| ${c} | ${ctx.perClass ? `${num(ctx.perClass.values[i])}${frozen} | ` : ''}${cell(report.event_based)} | ${cell(report.segment_based)} | ${cell(report.tagging)} |`;
     }),
     '',
+    ...(ctx.frozen?.length ? [`Frozen: ${ctx.frozen.join(', ')} never reached pooling.unfreeze_f1, so their ${ctx.perClass?.name ?? 'parameter'} is still its initial value.`, ''] : []),
   ];
   return lines.join('\n');
 }

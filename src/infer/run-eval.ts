@@ -23,6 +23,7 @@ import { poolingHooks } from '../model/pooling-hooks.ts';
 import type { Logger } from '../util/log.ts';
 import { predictClips } from './predict-clips.ts';
 import { formatEvalReport } from './report.ts';
+import { frozenClasses } from '../report/n-c-summary.ts';
 import { checkpointDir } from './run-folder.ts';
 
 export interface EvalPaths {
@@ -103,7 +104,7 @@ export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions =
   const report: MetricsReport = computeMetrics(reference, detections, metricOptions);
   await writeFileAtomic(join(paths.out, 'metrics.json'), `${metricsToJson(report)}\n`);
   const perClass = poolingHooks(model).head.perClassParameters();
-  await writeFileAtomic(join(paths.out, 'report.md'), formatEvalReport(report, { run: paths.run, checkpoint: dir, subset, pooling: config.pooling.head, classes, perClass }));
+  await writeFileAtomic(join(paths.out, 'report.md'), formatEvalReport(report, { run: paths.run, checkpoint: dir, subset, pooling: config.pooling.head, classes, perClass, frozen: perClass ? frozenClasses(config, classes, perClass.values) : [] }));
   model.dispose();
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
   return {

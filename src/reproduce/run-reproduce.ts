@@ -13,8 +13,8 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { synthesizeDataset } from '../synth/synthesize.ts';
 import { runTrain } from '../train/train.ts';
 import type { Logger } from '../util/log.ts';
-import { meanStd, spearman } from '../report/stats.ts';
-import { lineSvg, scatterSvg } from '../report/svg.ts';
+import { meanStd } from '../report/stats.ts';
+import { ncMarkdown, ncSummary, ncVsDurationSvg, trainingCurvesSvg } from '../report/n-c-summary.ts';
 
 export interface ReproduceSummary {
   out: string;
@@ -97,34 +97,21 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
   const durations = readDurations(root);
   const powerRuns = rows.filter((row) => row.head === 'power');
   let rho: number | null = null;
+  let ncLearned = '';
   if (powerRuns.length && durations) {
-    const perSeed = powerRuns.map((row) => JSON.parse(readFileSync(join(paths.out, 'runs', row.id, 'n_c.json'), 'utf8')).n_c as Record<string, number>);
-    const classes = Object.keys(perSeed[0]).filter((c) => durations.has(c));
-    const table = classes.map((c) => ({ class: c, mean_duration_sec: durations.get(c)!, n_c: meanStd(perSeed.map((s) => s[c])) }));
-    rho = spearman(table.map((t) => t.n_c.mean), table.map((t) => t.mean_duration_sec));
-    await writeFileAtomic(join(paths.out, 'n_c.json'), `${JSON.stringify({ spearman: rho, classes: table }, nullNaN, 1)}\n`);
-    await writeFileAtomic(join(paths.out, 'n_c.md'), ncMarkdown(table, rho));
-    await writeFileAtomic(
-      join(paths.out, 'n_c_vs_duration.svg'),
-      scatterSvg({ title: `learned n_c vs mean event duration (Spearman ρ = ${rho.toFixed(2)})`, xLabel: 'mean event duration (s, log scale)', yLabel: 'n_c', logX: true, points: table.map((t) => ({ x: t.mean_duration_sec, y: t.n_c.mean, label: t.class })) }),
-    );
+    const perSeed = powerRuns.map((row) => JSON.parse(readFileSync(join(paths.out, 'runs', row.id, 'n_c.json'), 'utf8')) as { n_c: Record<string, number>; frozen?: string[] });
+    const nc = ncSummary(perSeed, durations); // ρ over learned classes only (report/n-c-summary.ts)
+    rho = nc.spearman_learned;
+    ncLearned = `${nc.learned_classes} of ${nc.classes}`;
+    await writeFileAtomic(join(paths.out, 'n_c.json'), `${JSON.stringify({ spearman: rho, learned_classes: nc.learned_classes, classes: nc.rows }, nullNaN, 1)}\n`);
+    await writeFileAtomic(join(paths.out, 'n_c.md'), ncMarkdown(nc));
+    await writeFileAtomic(join(paths.out, 'n_c_vs_duration.svg'), ncVsDurationSvg(nc));
     const curves = readFileSync(join(paths.out, 'runs', powerRuns[0].id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    await writeFileAtomic(
-      join(paths.out, 'training_curves.svg'),
-      lineSvg({
-        title: `power pooling, ${powerRuns[0].id}: validation event F1 and n_c per epoch`,
-        xLabel: 'epoch',
-        yLabel: 'value',
-        series: [
-          { name: 'val event F1', points: curves.map((c) => [c.epoch, c.val.event_f1_macro ?? NaN]) },
-          ...classes.map((c) => ({ name: `n_c ${c}`, points: curves.map((e) => [e.epoch, e.per_class?.values?.[c] ?? NaN] as [number, number]) })),
-        ],
-      }),
-    );
+    await writeFileAtomic(join(paths.out, 'training_curves.svg'), trainingCurvesSvg(curves, nc.rows.map((r) => r.class), powerRuns[0].id));
   }
 
   const checks: ReproduceSummary['checks'] = [];
-  if (rho !== null) checks.push({ name: 'n_c falls with event duration', passed: rho <= -0.6, detail: `Spearman ρ = ${rho.toFixed(3)} (needs ≤ −0.6)` });
+  if (rho !== null) checks.push({ name: 'n_c falls with event duration', passed: rho <= -0.6, detail: `Spearman ρ = ${rho.toFixed(3)} over the ${ncLearned} classes whose n_c was learned (needs ≤ −0.6)` });
   const power = results.find((x) => x.head === 'power');
   const linear = results.find((x) => x.head === 'linear_softmax');
   if (power && linear) {
@@ -154,17 +141,6 @@ function resultsMarkdown(results: { head: string; event_based: Record<string, { 
     ...results.map((r) => `| ${r.head} | ${pm(r.event_based.f1_macro)} | ${pm(r.event_based.precision_micro)} / ${pm(r.event_based.recall_micro)} | ${pm(r.segment_based.f1_macro)} | ${pm(r.segment_based.precision_micro)} / ${pm(r.segment_based.recall_micro)} | ${pm(r.tagging.f1_macro)} |`),
     '',
     'Mean ± standard deviation over seeds.',
-    '',
-  ].join('\n');
-}
-
-function ncMarkdown(table: { class: string; mean_duration_sec: number; n_c: { mean: number; std: number } }[], rho: number): string {
-  return [
-    '| class | mean event duration (s) | learned n_c |',
-    '|---|---:|---:|',
-    ...[...table].sort((a, b) => a.mean_duration_sec - b.mean_duration_sec).map((t) => `| ${t.class} | ${t.mean_duration_sec.toFixed(2)} | ${t.n_c.mean.toFixed(3)} ± ${t.n_c.std.toFixed(3)} |`),
-    '',
-    `Spearman ρ(n_c, duration) = ${rho.toFixed(3)}.`,
     '',
   ].join('\n');
 }

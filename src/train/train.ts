@@ -31,6 +31,7 @@ import { clipF1PerClass } from '../metrics/tagging.ts';
 import { countClipDecisions, updateUnfrozen, zeroCounts } from './pooling-gate.ts';
 import { validationMetrics, type ValidationMetrics } from './validate.ts';
 import { checkResumeConfig } from './resume-check.ts';
+import { frozenClasses } from '../report/n-c-summary.ts';
 import { reconcileBest, writeEpochCheckpoints } from './best-and-last.ts';
 
 export interface TrainPaths {
@@ -347,7 +348,9 @@ function emaUpdate(teacher: tfl.LayersModel, student: tfl.LayersModel, decay: nu
 
 function perClassJson(config: SedConfig, epoch: number, classes: string[], params: { name: string; values: number[] } | null) {
   if (!params) return null;
-  return { pooling: config.pooling.head, epoch, [params.name]: Object.fromEntries(classes.map((c, i) => [c, params.values[i]])) } as {
+  // `frozen`: classes whose n_c never left n_init (report/n-c-summary.ts), so no reader takes them for learned values
+  const frozen = frozenClasses(config, classes, params.values);
+  return { pooling: config.pooling.head, epoch, [params.name]: Object.fromEntries(classes.map((c, i) => [c, params.values[i]])), ...(frozen.length ? { frozen } : {}) } as {
     pooling: string;
     epoch: number;
     [k: string]: unknown;
