@@ -238,3 +238,16 @@ test('loadAudio on a missing file is a DataError naming it', async () => {
   const path = join(tmpdir(), 'sed-no-such-dir', 'missing.wav');
   await assert.rejects(loadAudio(path, 16000), (err: unknown) => err instanceof DataError && err.file === path && /cannot read audio file/.test(err.message));
 });
+
+test('the streamed reader (sed predict) follows the same rule: declared 0 bytes with samples after it reads to the end', async () => {
+  const { openWavStream } = await import('../src/audio/wav-stream.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'sed-wav-stream-'));
+  const path = join(dir, 'unpatched.wav');
+  writeFileSync(path, riff([{ id: 'fmt ', body: fmtBody(1, 1, 8000, 16) }, { id: 'data', body: [0x00, 0x40, 0x00, 0xc0], declaredSize: 0 }]));
+  const wav = await openWavStream(path);
+  assert.equal(wav.frameCount, 2);
+  assert.match(wav.warnings[0], /declares 0 bytes but 4 follow it/);
+  const blocks = [];
+  for await (const block of wav.monoBlocks()) blocks.push(...block);
+  assert.deepEqual(blocks, [0.5, -0.5]);
+});

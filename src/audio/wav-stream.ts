@@ -4,8 +4,8 @@
  * The header is walked here with file reads (chunk ids and sizes only); the samples of each block are decoded by
  * decodeWav itself, given a small RIFF file made of the original fmt chunk and that block, so the sample formats and
  * their scaling are exactly those of whole-file decoding. Data-size rules follow decodeWav: a declared size past the
- * end of the file is read as far as it goes (with a warning), 0xFFFFFFFF reads to the end; a data chunk with no
- * complete frame is an error (DataError naming the file).
+ * end of the file is read as far as it goes (with a warning), 0xFFFFFFFF reads to the end, so does 0 with bytes after
+ * it (with a warning); a data chunk with no complete frame is an error (DataError naming the file).
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { DataError } from '../errors.ts';
@@ -88,15 +88,19 @@ async function readHeader(handle: FileHandle, path: string): Promise<WavStream> 
     bytes.set(payload, at + 8);
     return bytes;
   };
-  // Validates the format (decodeWav's errors) and gives rate and channels: a probe with an empty data chunk.
-  const probe = decodeWav(miniFile(new Uint8Array(0)), path);
-  const channelCount = probe.channels.length;
+  // Validates the format (decodeWav's errors) and gives rate and channels: a probe with one silent frame (decodeWav
+  // refuses a data chunk without one).
   const frameBytes = frameBytesOf(fmtCopy);
+  const probe = decodeWav(miniFile(new Uint8Array(Math.ceil(frameBytes))), path);
+  const channelCount = probe.channels.length;
   const available = fileBytes - data.offset;
   const warnings: string[] = [];
   let dataBytes = data.declared;
   if (dataBytes === 0xffffffff) dataBytes = available;
-  else if (dataBytes > available) {
+  else if (dataBytes === 0 && available > 0) {
+    warnings.push(`data chunk declares 0 bytes but ${available} follow it; read them to the end of the file as audio (a header never patched)`);
+    dataBytes = available;
+  } else if (dataBytes > available) {
     warnings.push(`data chunk declares ${dataBytes} bytes but only ${available} are present (truncated file); decoded the whole frames present`);
     dataBytes = available;
   }
