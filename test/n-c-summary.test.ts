@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../src/config/load.ts';
-import { frozenClasses, ncMarkdown, ncSummary, ncVsDurationSvg, trainingCurvesSvg } from '../src/report/n-c-summary.ts';
+import { frozenClasses, ncDurationCheck, ncMarkdown, ncSummary, ncVsDurationSvg, trainingCurvesSvg } from '../src/report/n-c-summary.ts';
 
 test('frozenClasses: n_c exactly float32(n_init) under a freezing schedule; nothing without one', () => {
   const gated = resolveConfig({ pooling: { head: 'power', unfreeze_f1: 0.5, n_init: 1 } });
@@ -79,4 +79,22 @@ test('regression: training_curves.svg: F1 and n_c in separate panels, ten distin
   const xs = [...svg.matchAll(/<path d="([^"]+)"/g)].flatMap((m) => [...m[1].matchAll(/[ML]([\d.]+) /g)].map((p) => Number(p[1])));
   assert.ok(xs.length >= 12 * 3);
   assert.ok(Math.max(...xs) < Math.min(...legend.map((l) => l.x)), `${Math.max(...xs)} vs ${Math.min(...legend.map((l) => l.x))}`);
+});
+
+test('the reproduction check uses ρ over learned classes, and fails (not vanishes) when fewer than two were learned', () => {
+  assert.deepEqual(ncDurationCheck(ncSummary(perSeed, durations)), { name: 'n_c falls with event duration', passed: true, detail: 'Spearman ρ = -1.000 over the 3 of 4 classes whose n_c was learned (needs ≤ −0.6)' });
+  const oneLearned = [{ n_c: { click: 2, bell: 1 }, frozen: ['bell'] }];
+  const check = ncDurationCheck(ncSummary(oneLearned, durations));
+  assert.equal(check.passed, false);
+  assert.match(check.detail, /not computable over the 1 of 2 classes/);
+});
+
+test("sed eval's report marks frozen classes beside their n_c", async () => {
+  const { formatEvalReport } = await import('../src/infer/report.ts');
+  const { computeMetrics } = await import('../src/metrics/compute-metrics.ts');
+  const table = { files: ['f'], events: [{ file: 'f', onsetSec: 0, offsetSec: 1, label: 'click' }] };
+  const md = formatEvalReport(computeMetrics(table, table), { run: 'r', checkpoint: 'r/best', subset: 'validation', pooling: 'power', classes: ['click', 'bell'], perClass: { name: 'n_c', values: [2.5, 1] }, frozen: ['bell'] });
+  assert.match(md, /\| bell \| 1\.000 \(frozen, not learned\) \|/);
+  assert.match(md, /\| click \| 2\.500 \|/);
+  assert.match(md, /Frozen: bell never reached pooling\.unfreeze_f1/);
 });

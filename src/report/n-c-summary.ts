@@ -51,6 +51,17 @@ export function ncSummary(perSeed: { n_c: Record<string, number>; frozen?: strin
   return { rows, spearman_learned: Number.isFinite(rho) ? rho : null, learned_classes: learned.length, classes: rows.length };
 }
 
+/**
+ * The paper's claim (a) as a check: ρ(n_c, duration) ≤ −0.6 over the learned classes. With fewer than two learned
+ * classes ρ is not computable and the check fails (the claim is not shown), instead of disappearing.
+ */
+export function ncDurationCheck(s: NcSummary): { name: string; passed: boolean; detail: string } {
+  const name = 'n_c falls with event duration';
+  const over = `${s.learned_classes} of ${s.classes} classes whose n_c was learned`;
+  if (s.spearman_learned === null) return { name, passed: false, detail: `Spearman ρ not computable over the ${over}` };
+  return { name, passed: s.spearman_learned <= -0.6, detail: `Spearman ρ = ${s.spearman_learned.toFixed(3)} over the ${over} (needs ≤ −0.6)` };
+}
+
 /** n_c.md: one row per class (shortest events first), frozen classes marked, then ρ over the learned ones. */
 export function ncMarkdown(s: NcSummary): string {
   const cell = (r: NcRow) => {
