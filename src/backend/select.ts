@@ -1,10 +1,11 @@
 /**
  * Picks the TensorFlow.js backend a run computes on and says why, so the caller can log it.
  *
- * Order for 'auto': libtensorflow through `@tensorflow/tfjs-node-gpu` (CUDA) or `@tensorflow/tfjs-node`, then the
- * wasm backend (SIMD build, single thread: tfjs switches wasm threads off under Node), then the pure-JS cpu backend.
- * The tfjs-node packages are optional dependencies that only install where libtensorflow 2.9.1 can be downloaded,
- * so they are imported dynamically and their absence is not an error unless the user asked for them by name.
+ * Order for 'auto': the native `tensorflow` backend on a GPU, then on the CPU (both through
+ * @tensorflow/tfjs-node(-gpu), installed by `npm run setup:tensorflow`, see tensorflow-node.ts), then the wasm
+ * backend (SIMD build, single thread: tfjs switches wasm threads off under Node), then the pure-JS cpu backend.
+ * The native packages are not dependencies (`npm ci` must never download libtensorflow), so their absence is not
+ * an error unless the user asked for 'tensorflow' by name.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -12,6 +13,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { SedError } from '../errors.ts';
+import { loadTensorflowNode, SETUP_HINT, type TensorflowStatus } from './tensorflow-node.ts';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.ts';
 
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -24,33 +26,12 @@ export interface BackendChoice {
 }
 
 /** Printed when 'tensorflow' is asked for by name and cannot load. */
-export const TFJS_NODE_INSTALL_HINT =
-  'install @tensorflow/tfjs-node-gpu (needs libtensorflow 2.9.1, CUDA 11.2 and cuDNN 8.1) or @tensorflow/tfjs-node ' +
-  '(CPU), e.g. `npm install @tensorflow/tfjs-node-gpu@4.22.0`; or use --backend wasm';
+export const TFJS_NODE_INSTALL_HINT = `${SETUP_HINT}; or use --backend wasm`;
 
-const NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
-
-/** Imports tfjs-node(-gpu) and activates its 'tensorflow' backend; returns the package that worked or the failures. */
-async function tryTensorflow(): Promise<{ pkg: string } | { failures: string[] }> {
-  const failures: string[] = [];
-  for (const pkg of NODE_PACKAGES) {
-    try {
-      // A variable specifier keeps TypeScript from resolving a package that is usually absent.
-      const specifier: string = pkg;
-      await import(specifier);
-    } catch (err) {
-      failures.push(`${pkg}: ${firstLine(err)}`);
-      continue;
-    }
-    // With a different tfjs-core version npm nests a second copy, whose engine is not ours.
-    if (tf.findBackend('tensorflow') == null) {
-      failures.push(`${pkg}: loaded, but registered its backend with another copy of @tensorflow/tfjs-core`);
-      continue;
-    }
-    if (await tf.setBackend('tensorflow')) return { pkg };
-    failures.push(`${pkg}: the 'tensorflow' backend failed to initialise`);
-  }
-  return { failures };
+/** One phrase for the log: where the native backend computes. */
+export function describeTensorflow(status: Extract<TensorflowStatus, { ok: true }>): string {
+  const where = status.usingGpu ? 'on the GPU' : status.build === 'gpu' ? 'on the CPU (CUDA build, but TensorFlow sees no GPU)' : 'on the CPU';
+  return `libtensorflow ${status.tfVersion} ${where} via ${status.package}`;
 }
 
 let wasmPathsSet = false;
@@ -85,15 +66,16 @@ function firstLine(err: unknown): string {
  */
 export async function selectBackend(name: BackendName): Promise<BackendChoice> {
   if (name === 'tensorflow' || name === 'auto') {
-    const tfResult = await tryTensorflow();
-    if ('pkg' in tfResult) {
-      return { backend: 'tensorflow', reason: `${tfResult.pkg} loaded (libtensorflow)` };
+    const native = await loadTensorflowNode();
+    if (native.ok && (await tf.setBackend('tensorflow'))) {
+      return { backend: 'tensorflow', reason: `${name === 'auto' ? 'fastest available' : 'requested'}: ${describeTensorflow(native)}` };
     }
+    const why = native.ok ? "the 'tensorflow' backend failed to initialise" : native.why;
     if (name === 'tensorflow') {
-      throw new SedError(`backend 'tensorflow' is not available: ${TFJS_NODE_INSTALL_HINT}`);
+      throw new SedError(`backend 'tensorflow' is not available: ${why.includes(SETUP_HINT) ? why : `${why}; ${TFJS_NODE_INSTALL_HINT}`}`);
     }
     const wasm = await tryWasm();
-    const noTf = 'no @tensorflow/tfjs-node(-gpu) could be loaded';
+    const noTf = `no native tensorflow backend (${why})`;
     if (wasm.ok) {
       return { backend: 'wasm', reason: `${noTf}; wasm${wasm.simd ? ' with SIMD' : ' without SIMD'}, 1 thread` };
     }

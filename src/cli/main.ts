@@ -13,6 +13,7 @@ import { registerReproduce } from './commands/reproduce.ts';
 import { EXIT } from './exit-codes.ts';
 import { NPX_NOTE, packageVersion, withExamples } from './help.ts';
 import { silenceTfjsNoise } from '../util/tfjs-noise.ts';
+import { registerDoctor } from './commands/doctor.ts';
 
 export { EXIT } from './exit-codes.ts';
 
@@ -33,7 +34,7 @@ export function buildProgram(ctx: Omit<CliContext, 'program'>): CliContext {
     ['npx sed train --help', 'the options of one command, with examples'],
   ]);
   const full: CliContext = { ...ctx, program };
-  for (const register of [registerSynth, registerFeatures, registerTrain, registerEval, registerPredict, registerMetrics, registerBench, registerReproduce]) {
+  for (const register of [registerSynth, registerFeatures, registerTrain, registerEval, registerPredict, registerMetrics, registerBench, registerReproduce, registerDoctor]) {
     register(full).exitOverride().configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
   }
   return full;
