@@ -23,7 +23,7 @@ import {
 } from './gru-math.ts';
 
 /** Backends on which the plain-JS recurrence is the fast path (their tensors live in JS-reachable memory). */
-const FUSED_BACKENDS = new Set(['wasm', 'cpu']);
+const FUSED_BACKENDS = new Set(['wasm', 'cpu', 'tensorflow']);
 
 /**
  * The fused op: x [batch, frames, dims] and both directions' weights → [batch, frames, 2·units], differentiable
