@@ -10,6 +10,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, reportError } from '../src/cli/main.ts';
+import { resolveCommandConfig } from '../src/cli/context.ts';
+import { loadConfig, resolveConfig } from '../src/config/load.ts';
 import { parseDuration, parseProbability } from '../src/cli/units.ts';
 import { DataError, ShapeError, UsageError } from '../src/errors.ts';
 
@@ -48,6 +50,8 @@ describe('exit codes and messages through main()', () => {
     { name: 'train: --features folder that is not a store', args: ['train', '--features', notARun, '--out', join(tmp, 'r5')], code: 2, message: /--features .*empty: not a feature store/ },
     { name: 'train: missing --config file', args: ['train', '--config', join(tmp, 'nope.yaml'), '--features', store, '--out', join(tmp, 'r6')], code: 2, message: /--config .*nope\.yaml: no such file/ },
     { name: 'train: --out holds a run, no --resume', args: ['train', '--features', store, '--out', heldRun], code: 2, message: /--out .*held already holds a run \(checkpoint after epoch 2\): pass --resume to continue it, or choose another --out/ },
+    { name: 'train: a flag value the schema refuses names the flag', args: ['train', '--features', store, '--out', join(tmp, 'r10'), '--epochs', '0'], code: 2, message: /^sed: error: --epochs: train\.epochs: / },
+    { name: 'train: --set of an unknown key names the --set', args: ['train', '--features', store, '--out', join(tmp, 'r11'), '--set', 'train.epoch=3'], code: 2, message: /^sed: error: --set train\.epoch=3: train\.epoch: unknown key \(did you mean 'epochs'\?\)/ },
     { name: 'metrics: missing --reference file', args: ['metrics', '--reference', missing, '--estimate', tsv], code: 2, message: /--reference .*does-not-exist: no such file/ },
     { name: 'metrics: missing --estimate file', args: ['metrics', '--reference', tsv, '--estimate', missing], code: 2, message: /--estimate .*does-not-exist: no such file/ },
     { name: 'eval: --median without a unit and not whole', args: ['eval', '--run', runDir, '--features', store, '--out', join(tmp, 'r7'), '--median', '0.4'], code: 2, message: /'--median <window>' argument '0\.4' is invalid.*did you mean 0\.4s\?/ },
@@ -129,4 +133,14 @@ test('durations: seconds and frames, explicit units, errors naming the flag', ()
   assert.equal(parseProbability('0.25', '--threshold'), 0.25);
   assert.equal(parseProbability('1', '--threshold'), 1);
   for (const text of ['-0.1', '1.01', 'abc', '', 'NaN']) assert.throws(() => parseProbability(text, '--threshold'), { message: /^--threshold: expected a probability between 0 and 1/ }, text);
+});
+
+test('no --config is configs/default.yaml, exactly (one source of defaults)', () => {
+  const file = new URL('../configs/default.yaml', import.meta.url).pathname;
+  const implicit = resolveCommandConfig({});
+  assert.deepEqual(implicit, loadConfig(file));
+  // the values the schema's own defaults differ in (issue 14): without this the first run and `--help` disagreed
+  assert.notDeepEqual(implicit.pooling, resolveConfig({}).pooling);
+  // an explicit --config still wins, and flags override either
+  assert.equal(resolveCommandConfig({ epochs: 2 }, { epochs: 'train.epochs' }).train.epochs, 2);
 });

@@ -1,4 +1,5 @@
 /** What every command shares: the logger, config loading from --config/--set/flags, and printing. */
+import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { loadConfig, type ConfigOverride } from '../config/load.ts';
 import type { SedConfig } from '../config/types.ts';
@@ -24,6 +25,13 @@ export function loggerFor(program: Command, io: CliIo): Logger {
   return createLogger({ format: g.logFormat, level: g.quiet ? 'warn' : g.verbose ? 'debug' : 'info', write: io.stderr });
 }
 
+/**
+ * The config of a command run without --config: configs/default.yaml of this package (found from this file, not from
+ * the working directory), so that no --config and `--config configs/default.yaml` are the same run. Keys it does not
+ * set take the schema's defaults (src/config/schema.ts), as for any config file.
+ */
+export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../configs/default.yaml', import.meta.url));
+
 /** `--config FILE` and repeatable `--set key.path=value`, shared by the commands that take a config. */
 export function withConfigOptions(cmd: Command): Command {
   return cmd
@@ -46,10 +54,11 @@ export function resolveCommandConfig(opts: Record<string, unknown>, flagKeys: Fl
     overrides.push({ keyPath: item.slice(0, eq).trim(), value: item.slice(eq + 1), source: `--set ${item}` });
   }
   if (opts.config !== undefined) requireFile(opts.config as string, '--config');
+  const file = (opts.config as string | undefined) ?? DEFAULT_CONFIG_FILE;
   for (const [flag, keyPath] of Object.entries(flagKeys)) {
     if (opts[flag] !== undefined) overrides.push({ keyPath, value: opts[flag], source: `--${flag}` });
   }
-  return loadConfig(opts.config as string | undefined, overrides);
+  return loadConfig(file, overrides);
 }
 
 /** The global `--log-format pretty|json` option. */

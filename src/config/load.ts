@@ -47,7 +47,9 @@ export function resolveConfig(raw: unknown, overrides: ConfigOverride[] = [], fi
   const parsed = SCHEMA.safeParse(merged, { reportInput: true });
   if (!parsed.success) {
     const { keyPath, message } = describeIssue(SCHEMA, parsed.error.issues);
-    throw new ConfigError(keyPath || '(top level)', message, file);
+    // a bad value that came from the command line names its flag (--epochs, --set …), not the config file
+    const blamed = [...overrides].reverse().find((o) => keyPath === o.keyPath || keyPath.startsWith(`${o.keyPath}.`) || keyPath.startsWith(`${o.keyPath}[`));
+    throw new ConfigError(keyPath || '(top level)', message, blamed?.source ?? file);
   }
   const config: SedConfig = parsed.data;
   checkCrossKeys(config, file);
