@@ -306,3 +306,44 @@ test('Ctrl-C on a real process: SIGINT → checkpoint and exit 130; a second SIG
   assert.ok(ms < 1000, `ended ${ms} ms after the second SIGINT`);
   assert.match(busySeen.text, /interrupted: finishing the current step, then exiting with 130 \(Ctrl-C again to stop at once/);
 });
+
+/** Spearman's ρ in float64 written for this test: Pearson correlation of average ranks. */
+function spearmanReference(x: number[], y: number[]): number {
+  const rank = (v: number[]) => v.map((a) => v.filter((b) => b < a).length + (v.filter((b) => b === a).length + 1) / 2);
+  const rx = rank(x);
+  const ry = rank(y);
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const mx = mean(rx);
+  const my = mean(ry);
+  const cov = rx.reduce((a, r, i) => a + (r - mx) * (ry[i] - my), 0);
+  return cov / Math.sqrt(rx.reduce((a, r) => a + (r - mx) ** 2, 0) * ry.reduce((a, r) => a + (r - my) ** 2, 0));
+}
+
+test('sed eval through main(): --median with a unit, and report.md says what it measured', async () => {
+  await prepare();
+  const run = join(tmp, 'run-power'); // trained by the first test
+  const out = join(tmp, 'eval-power');
+  let stderr = '';
+  const code = await main(['node', 'sed', 'eval', '--run', run, '--features', featuresDir, '--out', out, '--median', '0.5s', '--backend', 'wasm'], {
+    stdout: () => {},
+    stderr: (t) => void (stderr += t),
+  });
+  assert.equal(code, 0, stderr);
+  const report = readFileSync(join(out, 'report.md'), 'utf8');
+  const best = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')).best_epoch;
+  assert.ok(report.includes(`Checkpoint \`${join(run, 'best')}\``), report);
+  assert.ok(report.includes(`- checkpoint written after epoch ${best} of 3`), report);
+  assert.ok(report.includes('- decision threshold: 0.5 for every class'), report);
+  // hop 640 samples at 16 kHz = 40 ms, two time-pools of 2 → 160 ms output frames; 0.5 s / 0.16 s = 3.125 → 3 (odd)
+  assert.ok(report.includes('- median filter: 0.5 s (postprocess.median_window) → 3 output frames of 0.16 s = 0.48 s'), report);
+  assert.ok(report.includes('- event-based: onset collar 0.2 s, offset collar max(0.2 s, 0.2 × reference length)'), report);
+  assert.ok(report.includes('- segment-based: 1 s segments'), report);
+  assert.ok(report.includes('"–" is a value that is undefined, not zero'), report);
+  // n_c beside each class's mean duration (classes.json of the synthetic set), ρ checked against a float64 reference
+  const durations = new Map((JSON.parse(readFileSync(join(tmp, 'synth', 'classes.json'), 'utf8')).classes as { name: string; mean_duration_sec: number }[]).map((c) => [c.name, c.mean_duration_sec]));
+  const nC = JSON.parse(readFileSync(join(run, 'best', 'n_c.json'), 'utf8')).n_c as Record<string, number>;
+  const names = Object.keys(nC);
+  for (const c of names) assert.ok(report.includes(`| ${c} | ${durations.get(c)!.toFixed(2)} | ${nC[c].toFixed(3)} |`), `${c}\n${report}`);
+  const rho = spearmanReference(names.map((c) => nC[c]), names.map((c) => durations.get(c)!));
+  assert.ok(report.includes(`Spearman ρ(n_c, mean event duration) = ${rho.toFixed(3)} over 10 classes`), `${rho}\n${report}`);
+});

@@ -1,5 +1,6 @@
 /** The Markdown report of `sed eval`: overall and per-class tables, the learned n_c (or α) beside each class. */
 import type { MetricsReport } from '../metrics/compute-metrics.ts';
+import { durationLines, READING_NOTES, settingsLines, type EvalSettings } from './report-sections.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '–');
 const num = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 1e6 ? x.toExponential(2) : x.toFixed(3)) : '–');
@@ -13,6 +14,10 @@ export interface ReportContext {
   perClass: { name: string; values: number[] } | null;
   /** Classes whose n_c never left its initial value (report/n-c-summary.ts frozenClasses): marked, not learned. */
   frozen?: string[];
+  /** What was measured with what: threshold, median window, collars, segment length, checkpoint epoch. */
+  settings?: EvalSettings;
+  /** Mean event duration per class (the data set's classes.json), for n_c beside it and Spearman ρ. */
+  durations?: Map<string, number> | null;
 }
 
 /** The Markdown text of report.md (see above) for a metrics report and the run it came from. */
@@ -27,6 +32,7 @@ export function formatEvalReport(report: MetricsReport, ctx: ReportContext): str
     '',
     `Checkpoint \`${ctx.checkpoint}\`, subset \`${ctx.subset}\`, pooling \`${ctx.pooling}\`. PSDS1: ${report.psds1 === null ? '–' : report.psds1.toFixed(4)}.`,
     '',
+    ...(ctx.settings ? [...settingsLines(ctx.settings), ''] : []),
     '| metric | F1 micro % | F1 macro % | P micro % | R micro % | ER micro |',
     '|---|---:|---:|---:|---:|---:|',
     ...families.map(([name, m]) => `| ${name} | ${pct(m.f1_micro)} | ${pct(m.f1_macro)} | ${pct(m.precision_micro)} | ${pct(m.recall_micro)} | ${num(m.error_rate_micro)} |`),
@@ -41,5 +47,8 @@ export function formatEvalReport(report: MetricsReport, ctx: ReportContext): str
     '',
     ...(ctx.frozen?.length ? [`Frozen: ${ctx.frozen.join(', ')} never reached pooling.unfreeze_f1, so their ${ctx.perClass?.name ?? 'parameter'} is still its initial value.`, ''] : []),
   ];
+  const durations = durationLines(ctx.classes, ctx.perClass, ctx.durations ?? null, ctx.frozen ?? []);
+  if (durations.length) lines.push(...durations, '');
+  lines.push(...READING_NOTES, '');
   return lines.join('\n');
 }

@@ -13,7 +13,7 @@ import { formatEventTsv } from '../io/event-tsv.ts';
 import { selectBackend } from '../backend/select.ts';
 import { computeMetrics, metricsOptionsFromConfig, metricsToJson, type MetricsReport } from '../metrics/compute-metrics.ts';
 import { postprocessFromConfig } from '../postprocess/from-config.ts';
-import { secFromFrame } from '../data/time-grid.ts';
+import { frameHopSec, secFromFrame } from '../data/time-grid.ts';
 import { detectEvents, operatingPoints, psdsThresholds } from '../postprocess/sweep.ts';
 import { batchShapeFor } from '../data/batch.ts';
 import { openFeatureSource, type ClipRef } from '../data/feature-source.ts';
@@ -24,6 +24,9 @@ import type { Logger } from '../util/log.ts';
 import { predictClips } from './predict-clips.ts';
 import { formatEvalReport } from './report.ts';
 import { frozenClasses } from '../report/n-c-summary.ts';
+import type { EvalSettings } from './report-sections.ts';
+import { readClassesJson } from '../data/classes.ts';
+import { readState } from '../train/checkpoint.ts';
 import { checkpointDir } from './run-folder.ts';
 
 export interface EvalPaths {
@@ -104,7 +107,18 @@ export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions =
   const report: MetricsReport = computeMetrics(reference, detections, metricOptions);
   await writeFileAtomic(join(paths.out, 'metrics.json'), `${metricsToJson(report)}\n`);
   const perClass = poolingHooks(model).head.perClassParameters();
-  await writeFileAtomic(join(paths.out, 'report.md'), formatEvalReport(report, { run: paths.run, checkpoint: dir, subset, pooling: config.pooling.head, classes, perClass, frozen: perClass ? frozenClasses(config, classes, perClass.values) : [] }));
+  const state = readState(dir);
+  const settings: EvalSettings = {
+    threshold: config.postprocess.threshold,
+    median: { window: config.postprocess.median_window, unit: config.postprocess.median_unit, frames: options.medianWindowsFrames[0] ?? 1, frameHopSec: frameHopSec(options.grid) },
+    tCollarSec: config.eval.t_collar,
+    percentageOfLength: config.eval.percentage_of_length,
+    segmentSec: config.eval.segment_seconds,
+    checkpoint: { epoch: state.epoch, batchInEpoch: state.batch_in_epoch, epochs: config.train.epochs },
+  };
+  const classInfo = await readClassesJson(source.info.root);
+  const durations = classInfo ? new Map(classInfo.map((c) => [c.name, c.mean_duration_sec])) : null;
+  await writeFileAtomic(join(paths.out, 'report.md'), formatEvalReport(report, { run: paths.run, checkpoint: dir, subset, pooling: config.pooling.head, classes, perClass, settings, durations, frozen: perClass ? frozenClasses(config, classes, perClass.values) : [] }));
   model.dispose();
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
   return {
