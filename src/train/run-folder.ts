@@ -12,7 +12,7 @@ import type { Logger } from '../util/log.ts';
 import { findCheckpoint, readState } from './checkpoint.ts';
 
 /** What an earlier, unfinished start may leave behind without a checkpoint: cleared before a fresh start. */
-const LEFTOVERS = ['metrics.jsonl', 'n_c.json', 'summary.json'];
+const LEFTOVERS = ['metrics.jsonl', 'n_c.json', 'summary.json', 'best.next'];
 
 /** Temporary siblings of atomic writes (`x.<pid>.<hex>.tmp`, `last.<hex>.tmp`) left by a process killed mid-write. */
 const TEMPORARY = /\.(\d+\.)?[0-9a-f]{8}\.tmp$/;
@@ -39,7 +39,7 @@ export async function prepareRunFolder(out: string, resume: boolean, log: Logger
   const leftovers = existsSync(out) ? readdirSync(out).filter((name) => name !== 'checkpoints') : [];
   if (leftovers.length) log.info(`${out} has no checkpoint (${leftovers.join(', ')} from an unfinished start): starting a fresh run there`);
   else if (resume) log.info(`nothing to resume in ${out} (no checkpoint): starting a fresh run`);
-  for (const name of LEFTOVERS) await rm(join(out, name), { force: true });
+  for (const name of LEFTOVERS) await rm(join(out, name), { force: true, recursive: true });
   return null;
 }
 
