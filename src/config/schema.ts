@@ -158,7 +158,15 @@ export const SCHEMA = z.strictObject({
   }),
   train: section({
     epochs: int(20, 1),
+    /** Clips the optimiser's step averages over; the step runs in micro-batches of micro_batch clips. */
     batch_size: int(16, 1),
+    /**
+     * Clips per forward/backward pass; the passes' gradients are summed into one step of batch_size clips.
+     * auto = the largest that fits the backend's memory, measured by a probe step (train/micro-batch.ts).
+     */
+    micro_batch: z.union([z.literal('auto'), z.number().int().gte(1)]).default('auto'),
+    /** Memory a training step may use, GiB; null = the backend's (wasm32's 4 GiB heap, or free host memory). */
+    memory_limit_gib: number({ min: 0, exclusiveMin: true }).nullable().default(null),
     lr: number({ min: 0, exclusiveMin: true }).default(1e-3),
     seed: int(1, 0),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),

@@ -11,22 +11,23 @@ export function bceElements(target: tf.Tensor, prob: tf.Tensor): tf.Tensor {
 
 /**
  * Mean BCE over the rows whose mask is 1 (and over every other axis). `mask` is [B]; `target`/`prob` are [B, …].
- * Returns 0 when no row counts.
+ * Returns 0 when no row counts. `rows` replaces the count of masked rows in the denominator: a micro-batch passes
+ * the count of its whole batch, so that the micro-batches' terms add up to the batch's mean.
  */
-export function maskedBce(target: tf.Tensor, prob: tf.Tensor, mask: tf.Tensor1D): tf.Scalar {
-  return maskedMean(bceElements(target, prob), mask);
+export function maskedBce(target: tf.Tensor, prob: tf.Tensor, mask: tf.Tensor1D, rows?: number): tf.Scalar {
+  return maskedMean(bceElements(target, prob), mask, rows);
 }
 
-/** Mean squared difference over masked rows (mean-teacher consistency). */
-export function maskedMse(a: tf.Tensor, b: tf.Tensor, mask: tf.Tensor1D): tf.Scalar {
-  return maskedMean(tf.squaredDifference(a, b), mask);
+/** Mean squared difference over masked rows (mean-teacher consistency); `rows` as for maskedBce. */
+export function maskedMse(a: tf.Tensor, b: tf.Tensor, mask: tf.Tensor1D, rows?: number): tf.Scalar {
+  return maskedMean(tf.squaredDifference(a, b), mask, rows);
 }
 
-function maskedMean(elements: tf.Tensor, mask: tf.Tensor1D): tf.Scalar {
+function maskedMean(elements: tf.Tensor, mask: tf.Tensor1D, rows?: number): tf.Scalar {
   const perRowCount = elements.size / elements.shape[0];
   const perRow = tf.sum(tf.reshape(elements, [elements.shape[0], -1]), 1); // [B]
-  const rows = tf.sum(mask);
-  return tf.div(tf.sum(tf.mul(perRow, mask)), tf.mul(tf.maximum(rows, 1), perRowCount)) as tf.Scalar;
+  const denominator = rows === undefined ? tf.mul(tf.maximum(tf.sum(mask), 1), perRowCount) : Math.max(rows, 1) * perRowCount;
+  return tf.div(tf.sum(tf.mul(perRow, mask)), denominator) as tf.Scalar;
 }
 
 /** The mean-teacher ramp-up of Laine & Aila / Tarvainen & Valpola: exp(−5 (1 − t)²), t = epoch / rampup in [0, 1]. */

@@ -25,8 +25,10 @@ import { batchShapeFor, loadBatch, type Batch, type BatchShape } from '../data/b
 import { checkClasses, clipsOfRoles, openFeatureSource } from '../data/feature-source.ts';
 import { predictClips } from '../infer/predict-clips.ts';
 import { loadModel } from '../model/model-io.ts';
-import { poolingHooks, type PoolingHooks } from '../model/pooling-hooks.ts';
-import { maskedBce, maskedMse, sigmoidRampup } from './losses.ts';
+import { poolingHooks } from '../model/pooling-hooks.ts';
+import { stepProbe, trainStep } from './accumulate.ts';
+import { sigmoidRampup } from './losses.ts';
+import { describeChoice, guardMemory, resolveMicroBatch } from './micro-batch.ts';
 import { clipF1PerClass } from '../metrics/tagging.ts';
 import { countClipDecisions, updateUnfrozen, zeroCounts } from './pooling-gate.ts';
 import { validationMetrics, type ValidationMetrics } from './validate.ts';
@@ -146,6 +148,10 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
   const batchSize = config.train.batch_size;
   const stepsPerEpoch = Math.ceil(trainRefs.length / batchSize);
   log.info({ train_clips: trainRefs.length, validation_clips: valRefs.length, steps_per_epoch: stepsPerEpoch, params: model.countParams() }, `training ${config.pooling.head} pooling`);
+  const probe = stepProbe(model, teacher, hooks, loadBatch(source, trainRefs.slice(0, 2), shape), shape, allVars);
+  const memory = await resolveMicroBatch(config.train.micro_batch, batchSize, backend.backend, config.train.memory_limit_gib, probe);
+  const micro = memory.micro;
+  log.info({ micro_batch: micro, batch_size: batchSize }, describeChoice(memory, batchSize));
 
   const epochSeconds: number[] = [];
   let interrupted = false;
@@ -168,14 +174,14 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
       for (let b = state.batch_in_epoch; b < stepsPerEpoch; b++) {
         const batch = loadBatch(source, order.slice(b * batchSize, (b + 1) * batchSize), shape);
         const consistencyWeight = mt.enabled ? mt.consistency_weight * sigmoidRampup(epoch + b / stepsPerEpoch, mt.rampup_epochs) : 0;
-        const terms = trainStep(model, teacher, hooks, batch, shape, vars, poolingVars, {
+        const terms = guardMemory(memory, backend.backend, () => trainStep(model, teacher, hooks, batch, shape, vars, poolingVars, {
           main: mainOptimizer,
           pooling: poolingOptimizer,
           lambda: poolingFrozen ? 0 : config.pooling.lambda,
           strongWeight: config.train.strong_weight,
           consistencyWeight,
           poolingGate: gate,
-        });
+        }, micro));
         countClipDecisions(terms.clipProb, batch, counts);
         if (!poolingFrozen) hooks.project();
         if (teacher) emaUpdate(teacher, model, mt.ema_decay);
@@ -195,7 +201,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
 
       const train = Object.fromEntries(Object.entries(sums).filter(([k]) => k !== 'batches').map(([k, v]) => [k, v / sums.batches]));
       const val = valRefs.length
-        ? validationMetrics(predictClips(model, source, valRefs, shape, batchSize), classes, config, shape.outGrid)
+        ? validationMetrics(predictClips(model, source, valRefs, shape, micro), classes, config, shape.outGrid)
         : { loss: NaN, clip_f1_macro: NaN, event_f1_macro: null };
       const perClass = head.perClassParameters();
       const seconds = (Date.now() - epochStart) / 1000;
@@ -254,87 +260,6 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
   model.dispose();
   teacher?.dispose();
   return summary;
-}
-
-interface StepSettings {
-  main: tf.Optimizer;
-  pooling: tf.Optimizer;
-  lambda: number;
-  strongWeight: number;
-  consistencyWeight: number;
-  /** Per class 1 (free) or 0 (frozen): multiplies the gradients of per-class pooling parameters. null = all free. */
-  poolingGate: number[] | null;
-}
-
-/** Loss terms as numbers, and the clip probabilities of the batch for the per-class learned test. */
-interface StepResult {
-  losses: Record<string, number>;
-  clipProb: Float32Array; // [B, C]
-}
-
-/** One optimiser step; returns the loss terms as numbers. */
-function trainStep(
-  model: tfl.LayersModel,
-  teacher: tfl.LayersModel | null,
-  hooks: PoolingHooks,
-  batch: Batch,
-  shape: BatchShape,
-  vars: tf.Variable[],
-  poolingVars: Set<string>,
-  s: StepSettings,
-): StepResult {
-  const nClasses = batch.yWeak.length / batch.size;
-  return tf.tidy(() => {
-    const x = tf.tensor3d(batch.x, [batch.size, shape.frames, shape.nMels]);
-    const yWeak = tf.tensor2d(batch.yWeak, [batch.size, nClasses]);
-    const yStrong = tf.tensor3d(batch.yStrong, [batch.size, shape.outFrames, nClasses]);
-    const weakMask = tf.tensor1d(batch.weakMask);
-    const strongMask = tf.tensor1d(batch.strongMask);
-    const allMask = tf.onesLike(weakMask) as tf.Tensor1D;
-    const teacherOut = teacher && s.consistencyWeight > 0 ? (teacher.apply(x, { training: true }) as tf.Tensor[]) : null;
-    const parts: Record<string, tf.Scalar> = {};
-    let clipOut: tf.Tensor | null = null;
-    const { value, grads } = tf.variableGrads(() => {
-      const [frameProb, clipProb] = model.apply(x, { training: true }) as tf.Tensor[];
-      clipOut = tf.keep(clipProb);
-      parts.clip_bce = maskedBce(yWeak, clipProb, weakMask);
-      let loss: tf.Scalar = parts.clip_bce;
-      if (batch.strongMask.some((m) => m > 0)) {
-        parts.frame_bce = maskedBce(yStrong, frameProb, strongMask);
-        loss = tf.add(loss, tf.mul(parts.frame_bce, s.strongWeight));
-      }
-      if (teacherOut) {
-        parts.consistency = tf.add(maskedMse(clipProb, teacherOut[1], allMask), maskedMse(frameProb, teacherOut[0], allMask));
-        loss = tf.add(loss, tf.mul(parts.consistency, s.consistencyWeight));
-      }
-      const reg = s.lambda > 0 ? hooks.regularization(s.lambda) : null;
-      if (reg) {
-        parts.regularization = reg;
-        loss = tf.add(loss, reg);
-      }
-      // variableGrads disposes everything but the loss: keep the parts for reporting, freed below
-      for (const t of Object.values(parts)) tf.keep(t);
-      return loss;
-    }, vars);
-    const mainGrads: tf.NamedTensorMap = {};
-    const poolingGrads: tf.NamedTensorMap = {};
-    const gate = s.poolingGate ? tf.tensor1d(s.poolingGate) : null;
-    for (const [name, g] of Object.entries(grads)) {
-      if (!poolingVars.has(name)) mainGrads[name] = g;
-      // per-class parameters (n_c, α_c, attention's per-class columns) have the class axis last
-      else poolingGrads[name] = gate && g.shape[g.shape.length - 1] === nClasses ? tf.mul(g, gate) : g;
-    }
-    s.main.applyGradients(mainGrads);
-    if (Object.keys(poolingGrads).length) s.pooling.applyGradients(poolingGrads);
-    const losses: Record<string, number> = { loss: value.dataSync()[0] };
-    for (const [k, t] of Object.entries(parts)) {
-      losses[k] = t.dataSync()[0];
-      t.dispose();
-    }
-    const clipProb = (clipOut as tf.Tensor | null)!.dataSync() as Float32Array;
-    (clipOut as tf.Tensor | null)!.dispose();
-    return { losses, clipProb };
-  });
 }
 
 /** teacher ← decay · teacher + (1 − decay) · student, over every weight (batch-norm statistics included). */
