@@ -5,9 +5,9 @@
  *
  *   node --import tsx scripts/measure-micro-batch.ts [--backend wasm] [--micro auto|N] [--batch 24] [--steps 2]
  *
- * Prints one JSON line: the micro-batch (and the probe's fit with auto), the peak tensor bytes of a step
- * (tf.profile), the wasm heap size after the steps, and the seconds of each step (the first is reported apart: it
- * includes kernel set-up). Run one micro-batch per process: a wasm trap leaves the module unusable.
+ * Prints one JSON line: the micro-batch (and the probe's fit with auto), with --peak the peak tensor bytes of a step
+ * (tf.profile, which slows the step), the wasm heap size after the steps, and the seconds of each step. Run one
+ * micro-batch per process: a wasm trap leaves the module unusable.
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '24' },
     steps: { type: 'string', default: '2' },
     'memory-limit-gib': { type: 'string' },
+    /** Run the steps under tf.profile for their peak tensor bytes (slower: not for timing). */
+    peak: { type: 'boolean', default: false },
   },
 });
 const cfg = loadConfig(fileURLToPath(new URL('../configs/dcase2019.yaml', import.meta.url)));
@@ -70,10 +72,9 @@ const seconds: number[] = [];
 let peakBytes = 0;
 for (let i = 0; i < Number(values.steps); i++) {
   const t0 = performance.now();
-  const info = await tf.profile(() => {
-    trainStep(model, teacher, hooks, batch, shape, vars, poolingVars, settings, choice.micro);
-  });
-  peakBytes = Math.max(peakBytes, info.peakBytes);
+  const step = () => void trainStep(model, teacher, hooks, batch, shape, vars, poolingVars, settings, choice.micro);
+  if (values.peak) peakBytes = Math.max(peakBytes, (await tf.profile(step)).peakBytes);
+  else step();
   seconds.push((performance.now() - t0) / 1000);
 }
 const heap = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? null;
@@ -86,7 +87,7 @@ console.log(
     probe: choice.probe,
     probe_seconds: Number(probeSec.toFixed(1)),
     predicted_bytes: choice.predictedBytes,
-    step_peak_tensor_bytes: peakBytes,
+    step_peak_tensor_bytes: values.peak ? peakBytes : null,
     wasm_heap_bytes: heap,
     step_seconds: seconds.map((s) => Number(s.toFixed(2))),
   }),
