@@ -11,7 +11,7 @@ import { runFeatures } from '../src/features/run-features.ts';
 import { buildCrnn } from '../src/model/crnn.ts';
 import { synthesizeDataset } from '../src/synth/synthesize.ts';
 import { stepProbe, trainStep } from '../src/train/accumulate.ts';
-import type { Batch, BatchShape } from '../src/train/data.ts';
+import type { Batch, BatchShape } from '../src/data/batch.ts';
 import {
   HEADROOM,
   OutOfMemoryError,
@@ -22,7 +22,7 @@ import {
   resolveMicroBatch,
   WASM_HEAP_MAX_BYTES,
 } from '../src/train/micro-batch.ts';
-import { poolingHooks } from '../src/train/pooling-hooks.ts';
+import { poolingHooks } from '../src/model/pooling-hooks.ts';
 import { runTrain } from '../src/train/train.ts';
 import { silentLogger } from '../src/util/log.ts';
 import { Rng, withMathRandom } from '../src/util/rng.ts';
