@@ -139,3 +139,10 @@ test('train: a limit that not even one clip fits stops before the first step wit
   assert.equal(summary.epochs, 1);
   assert.ok(existsSync(join(paths.out, 'n_c.json')));
 });
+
+test('config: train.micro_batch is auto (the default) or an integer >= 1; memory_limit_gib null or > 0', () => {
+  assert.equal(resolveConfig({}).train.micro_batch, 'auto');
+  assert.equal(resolveConfig({ train: { micro_batch: 4 } }).train.micro_batch, 4);
+  for (const bad of [0, 2.5, 'big']) assert.throws(() => resolveConfig({ train: { micro_batch: bad } }), /train\.micro_batch: must be/);
+  assert.throws(() => resolveConfig({ train: { memory_limit_gib: 0 } }), /train\.memory_limit_gib/);
+});

@@ -160,14 +160,14 @@ export const SCHEMA = z.strictObject({
     epochs: int(20, 1),
     /** Clips the optimiser's step averages over; the step runs in micro-batches of micro_batch clips. */
     batch_size: int(16, 1),
+    lr: number({ min: 0, exclusiveMin: true }).default(1e-3),
     /**
      * Clips per forward/backward pass; the passes' gradients are summed into one step of batch_size clips.
      * auto = the largest that fits the backend's memory, measured by a probe step (train/micro-batch.ts).
      */
-    micro_batch: z.union([z.literal('auto'), z.number().int().gte(1)]).default('auto'),
+    micro_batch: z.union([z.literal('auto'), z.number().int().gte(1)], { error: 'must be auto or an integer >= 1' }).default('auto'),
     /** Memory a training step may use, GiB; null = the backend's (wasm32's 4 GiB heap, or free host memory). */
     memory_limit_gib: number({ min: 0, exclusiveMin: true }).nullable().default(null),
-    lr: number({ min: 0, exclusiveMin: true }).default(1e-3),
     seed: int(1, 0),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     /** Metric that selects the best epoch, read from the validation metrics. */
