@@ -39,7 +39,7 @@ const nMels = cfg.features.n_mels;
 const nClasses = 10;
 const pool = timePoolingFactor(cfg.net);
 const frames = 864 - (864 % pool);
-const shape: BatchShape = { frames, nMels, outFrames: frames / pool, outFrameSec: 0.1 };
+const shape: BatchShape = { frames, nMels, outFrames: frames / pool, outGrid: { sampleRateHz: 44100, hopSamples: 511, timePool: pool } };
 
 function compositionBatch(size: number, seed: number): Batch {
   let s = seed >>> 0;

@@ -21,7 +21,7 @@ const net: NetConfig = {
   dropout: 0,
 };
 const pooling: PoolingConfig = { head: 'power', n_init: 1.5, lambda: 0.01, lr: null, warmup_epochs: 0, unfreeze_f1: null };
-const shape: BatchShape = { frames: 16, nMels: 8, outFrames: 4, outFrameSec: 0.1 };
+const shape: BatchShape = { frames: 16, nMels: 8, outFrames: 4, outGrid: { sampleRateHz: 16000, hopSamples: 400, timePool: 4 } };
 const C = 3;
 const settings: LossSettings = { lambda: 0.01, strongWeight: 0.7, consistencyWeight: 1.3 };
 

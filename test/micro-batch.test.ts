@@ -76,7 +76,7 @@ const net: NetConfig = {
   dropout: 0.2,
 };
 const pooling: PoolingConfig = { head: 'power', n_init: 1, lambda: 1e-3, lr: null, warmup_epochs: 0, unfreeze_f1: null };
-const shape: BatchShape = { frames: 64, nMels: 32, outFrames: 16, outFrameSec: 0.1 };
+const shape: BatchShape = { frames: 64, nMels: 32, outFrames: 16, outGrid: { sampleRateHz: 16000, hopSamples: 400, timePool: 4 } };
 
 function randomBatch(size: number): Batch {
   const r = rng(9);
