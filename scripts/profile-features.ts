@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
-import { decodeWav } from '../src/audio/wav-decode.ts';
+import { decodeWavMono } from '../src/audio/wav-decode.ts';
 import { getResampler } from '../src/audio/resample.ts';
-import { monoFromWaveform } from '../src/audio/waveform.ts';
 import { DESED_FEATURES, synthClipWav } from '../src/bench/features-bench.ts';
 import { LogMelExtractor } from '../src/features/log-mel.ts';
 import { encodeNpy } from '../src/io/npy.ts';
@@ -43,8 +42,7 @@ const extractor = new LogMelExtractor(settings);
 const resampler = getResampler(44100, settings.sample_rate);
 async function oneClip(i: number) {
   const buf = await stage('read file', () => readFileSync(files[i]!));
-  const wave = await stage('decode', () => decodeWav(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), files[i]!));
-  const mono = await stage('downmix', () => monoFromWaveform(wave));
+  const { samples: mono } = await stage('decode + downmix', () => decodeWavMono(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), files[i]!));
   const samples = await stage('resample', () => resampler.process(mono));
   const { data, frames } = await stage('log-mel', () => extractor.compute(samples));
   await stage('stats sums', () => {
@@ -64,13 +62,9 @@ const t0 = performance.now();
 for (let i = 0; i < clips; i++) await oneClip(i);
 const wall = performance.now() - t0;
 
-// Log-mel split into its parts, on one clip's samples.
-const wav = readFileSync(files[0]!);
-const samples = resampler.process(monoFromWaveform(decodeWav(new Uint8Array(wav.buffer, wav.byteOffset, wav.byteLength), 'x')));
 console.log(`per clip, ${clips} clips after 3 warm-up (ms):`);
 for (const [k, v] of totals) console.log(`  ${k.padEnd(26)} ${(v / clips).toFixed(2).padStart(7)}`);
 console.log(`  ${'sum of stages'.padEnd(26)} ${(wall / clips).toFixed(2).padStart(7)}`);
-void samples;
 
 const tw = performance.now();
 const pool = createWorkerPool<{ audioPath: string; npyPath: string }, unknown>(new URL('../src/features/feature-worker.ts', import.meta.url), 1, settings);

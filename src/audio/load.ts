@@ -1,9 +1,8 @@
 /** Audio file → mono samples at the target rate: read, decode, average channels, resample. */
 import { readFile } from 'node:fs/promises';
 import { DataError } from '../errors.ts';
-import { decodeWav } from './wav-decode.ts';
+import { decodeWavMono } from './wav-decode.ts';
 import { getResampler } from './resample.ts';
-import { monoFromWaveform } from './waveform.ts';
 
 export interface LoadedAudio {
   samples: Float32Array; // mono, at the target rate
@@ -25,13 +24,12 @@ export async function loadAudio(path: string, targetHz: number): Promise<LoadedA
   } catch (err) {
     throw new DataError(path, `cannot read audio file: ${(err as Error).message}`);
   }
-  const wave = decodeWav(bytes, path);
-  const mono = monoFromWaveform(wave);
+  const { samples: mono, sampleRateHz, warnings, truncated } = decodeWavMono(bytes, path);
   return {
-    samples: getResampler(wave.sampleRateHz, targetHz).process(mono),
-    sourceRateHz: wave.sampleRateHz,
-    durationSec: mono.length / wave.sampleRateHz,
-    warnings: wave.warnings,
-    truncated: wave.truncated,
+    samples: getResampler(sampleRateHz, targetHz).process(mono),
+    sourceRateHz: sampleRateHz,
+    durationSec: mono.length / sampleRateHz,
+    warnings,
+    truncated,
   };
 }

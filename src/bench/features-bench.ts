@@ -5,10 +5,9 @@
  * torchaudio's reference for the same chain is about 108 clips/s per core.
  */
 import { performance } from 'node:perf_hooks';
-import { decodeWav } from '../audio/wav-decode.ts';
+import { decodeWavMono } from '../audio/wav-decode.ts';
 import { encodeWav } from '../audio/wav-encode.ts';
 import { resample } from '../audio/resample.ts';
-import { monoFromWaveform } from '../audio/waveform.ts';
 import { resolveConfig } from '../config/load.ts';
 import { LogMelExtractor } from '../features/log-mel.ts';
 
@@ -71,9 +70,8 @@ export async function benchFeatures(opts: { clips?: number } = {}): Promise<Feat
   const extractor = new LogMelExtractor(settings);
   let checksum = 0; // keeps the results alive, so nothing is optimised away
   const oneClip = (bytes: Uint8Array) => {
-    const wave = decodeWav(bytes, 'bench.wav');
-    const mono = monoFromWaveform(wave);
-    const samples = resample(mono, wave.sampleRateHz, settings.sample_rate);
+    const { samples: mono, sampleRateHz } = decodeWavMono(bytes, 'bench.wav');
+    const samples = resample(mono, sampleRateHz, settings.sample_rate);
     const { data } = extractor.compute(samples);
     checksum += data[data.length >> 1];
   };
