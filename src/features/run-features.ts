@@ -15,6 +15,7 @@ import { createWorkerPool } from '../util/worker-pool.ts';
 import { DataError, TruncatedAudioError } from '../errors.ts';
 import { extractClipToFile, type ClipResult } from './extract-clip.ts';
 import { LogMelExtractor } from './log-mel.ts';
+import { shardJournalName, shardOfClip, type Shard } from './shard.ts';
 import {
   appendJournal,
   manifestPath,
@@ -48,6 +49,11 @@ export interface FeaturesOptions {
   allowTruncated?: boolean;
   /** Written as config.yaml into the output folder when given. */
   fullConfig?: SedConfig;
+  /**
+   * Extract only this shard's clips (features/shard.ts) into its own journal, and write no manifest, statistics or
+   * features.json: the next run without a shard (e.g. `--merge`) reads every shard's journal and writes them.
+   */
+  shard?: Shard;
 }
 
 export interface FeaturesSummary {
@@ -63,6 +69,8 @@ export interface FeaturesSummary {
   seconds: number;
   clips_per_sec: number; // computed clips per wall-clock second
   subsets: Record<string, number>;
+  /** `K/N` for a shard run; its counts cover its own clips only and `subsets` is empty (no manifests written). */
+  shard?: string;
 }
 
 const TRAINING_ROLES = new Set(['train_weak', 'train_strong', 'train_unlabeled']);
@@ -106,8 +114,10 @@ export async function runFeatures(
   const frameHopSec = settings.hop_length / settings.sample_rate;
   try {
     for (const subset of index.subsets) {
-      const clips = subset.clips.filter((c) => !missing.has(c.audioPath));
+      const shard = opts.shard;
+      const clips = subset.clips.filter((c) => !missing.has(c.audioPath) && (!shard || shardOfClip(subset.name, c.name, shard.count) === shard.index));
       const done = readJournal(paths.out, subset.name, hash);
+      const journalName = shard ? shardJournalName(shard) : undefined;
       const entries = new Map<string, JournalEntry>();
       const failures: SubsetManifest['failed'] = [];
       const progress = createProgress(`features ${subset.name}`, clips.length, log, { unit: 'clip' });
@@ -126,7 +136,7 @@ export async function runFeatures(
           const r = await extract(clip.audioPath, npyPath);
           for (const w of r.warnings ?? []) log.warn(`${clip.audioPath}: ${w} (clip ${clip.name}, subset ${subset.name})`);
           const entry: JournalEntry = { name: clip.name, hash, frames: r.frames, duration_sec: r.durationSec, sum: r.sum, sumsq: r.sumsq };
-          await appendJournal(paths.out, subset.name, entry);
+          await appendJournal(paths.out, subset.name, entry, journalName);
           entries.set(clip.name, entry);
           computed++;
           if (r.truncated) truncated++;
@@ -145,6 +155,7 @@ export async function runFeatures(
       progress.done();
       const manifestClips: ManifestClip[] = clips.filter((c) => entries.has(c.name)).map((c) => manifestClip(c, entries.get(c.name)!));
       for (const c of manifestClips) audioSec += c.duration_sec;
+      if (shard) continue; // a shard holds part of the subset: the merging run writes manifests and statistics
       const manifest: SubsetManifest = {
         version: STORE_VERSION,
         subset: subset.name,
@@ -164,20 +175,22 @@ export async function runFeatures(
     await pool?.close();
   }
 
-  const trainingSubsets = index.subsets.filter((s) => TRAINING_ROLES.has(s.role)).map((s) => s.name);
-  await writeJson(statsPath(paths.out), statsFromSums(trainingEntries, settings.n_mels, trainingSubsets, hash));
-  const info: StoreInfo = {
-    version: STORE_VERSION,
-    settings,
-    settings_hash: hash,
-    frame_hop_sec: frameHopSec,
-    layout: data.layout,
-    root: data.root,
-    classes: index.classes,
-    subsets: index.subsets.map((s) => ({ name: s.name, role: s.role, clips: subsetCounts[s.name] ?? 0 })),
-  };
-  await writeJson(storeInfoPath(paths.out), info);
-  if (opts.fullConfig) await writeFileAtomic(join(paths.out, 'config.yaml'), configToYaml(opts.fullConfig));
+  if (!opts.shard) {
+    const trainingSubsets = index.subsets.filter((s) => TRAINING_ROLES.has(s.role)).map((s) => s.name);
+    await writeJson(statsPath(paths.out), statsFromSums(trainingEntries, settings.n_mels, trainingSubsets, hash));
+    const info: StoreInfo = {
+      version: STORE_VERSION,
+      settings,
+      settings_hash: hash,
+      frame_hop_sec: frameHopSec,
+      layout: data.layout,
+      root: data.root,
+      classes: index.classes,
+      subsets: index.subsets.map((s) => ({ name: s.name, role: s.role, clips: subsetCounts[s.name] ?? 0 })),
+    };
+    await writeJson(storeInfoPath(paths.out), info);
+    if (opts.fullConfig) await writeFileAtomic(join(paths.out, 'config.yaml'), configToYaml(opts.fullConfig));
+  }
 
   const seconds = (Date.now() - startMs) / 1000;
   return {
@@ -193,6 +206,7 @@ export async function runFeatures(
     seconds,
     clips_per_sec: seconds > 0 ? computed / seconds : 0,
     subsets: subsetCounts,
+    ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
   };
 }
 

@@ -5,8 +5,9 @@
  *   <out>/<subset>/manifest.json     one entry per clip: npy file, frames, labels/events, source audio
  *   <out>/<subset>/<clip>.npy        float32 [frames, n_mels]
  *   <out>/<subset>/.journal.jsonl    clips finished so far (resume after an interruption, reuse across runs)
+ *   <out>/<subset>/.journal.shard-K-of-N.jsonl   the same, written by `sed features --shard K/N` (features/shard.ts)
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../errors.ts';
@@ -96,35 +97,47 @@ export const storeInfoPath = (out: string) => join(out, 'features.json');
 export const statsPath = (out: string) => join(out, 'stats.json');
 /** <out>/<subset>/manifest.json. */
 export const manifestPath = (out: string, subset: string) => join(out, subset, 'manifest.json');
-const journalPath = (out: string, subset: string) => join(out, subset, '.journal.jsonl');
+const JOURNAL_NAME = '.journal.jsonl';
+/** Shard runs' journals: `.journal.shard-K-of-N.jsonl` (features/shard.ts). */
+const SHARD_JOURNAL = /^\.journal\.shard-\d+-of-\d+\.jsonl$/;
 
 /**
- * Journal entries for clips whose .npy still exists and was made with `hash`; a torn last line is ignored, and
- * sealed with a newline so that the next append starts a line of its own instead of gluing onto the torn one.
+ * Journal entries for clips whose .npy still exists and was made with `hash`, from the subset's journal and every
+ * shard run's journal beside it; a torn last line is ignored, and sealed with a newline so that the next append starts
+ * a line of its own instead of gluing onto the torn one. Within one file a later line for a clip replaces an earlier
+ * one (a line with another hash forgets the clip: its .npy was rewritten with other settings).
  */
 export function readJournal(out: string, subset: string, hash: string): Map<string, JournalEntry> {
   const done = new Map<string, JournalEntry>();
-  const file = journalPath(out, subset);
-  if (!existsSync(file)) return done;
-  const text = readFileSync(file, 'utf8');
-  if (text.length > 0 && !text.endsWith('\n')) appendFileSync(file, '\n');
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let entry: JournalEntry;
-    try {
-      entry = JSON.parse(line);
-    } catch {
-      continue; // a line cut short by an interruption: that clip is simply redone
+  const dir = join(out, subset);
+  if (!existsSync(dir)) return done;
+  const names = readdirSync(dir).filter((n) => SHARD_JOURNAL.test(n)).sort();
+  if (existsSync(join(dir, JOURNAL_NAME))) names.unshift(JOURNAL_NAME);
+  for (const name of names) {
+    const file = join(dir, name);
+    const text = readFileSync(file, 'utf8');
+    if (text.length > 0 && !text.endsWith('\n')) appendFileSync(file, '\n');
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      let entry: JournalEntry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        continue; // a line cut short by an interruption: that clip is simply redone
+      }
+      if (entry.hash === hash && existsSync(join(dir, npyNameFromClip(entry.name)))) done.set(entry.name, entry);
+      else done.delete(entry.name);
     }
-    if (entry.hash === hash && existsSync(join(out, subset, npyNameFromClip(entry.name)))) done.set(entry.name, entry);
-    else done.delete(entry.name);
   }
   return done;
 }
 
-/** Appends one finished clip to the subset's journal (one JSON line). */
-export async function appendJournal(out: string, subset: string, entry: JournalEntry): Promise<void> {
-  await appendFile(journalPath(out, subset), `${JSON.stringify(entry)}\n`);
+/**
+ * Appends one finished clip to the subset's journal (one JSON line); `journalName` picks a shard run's own journal
+ * (features/shard.ts shardJournalName) so that concurrent shards never append to one file.
+ */
+export async function appendJournal(out: string, subset: string, entry: JournalEntry, journalName = JOURNAL_NAME): Promise<void> {
+  await appendFile(join(out, subset, journalName), `${JSON.stringify(entry)}\n`);
 }
 
 /** Writes `value` as JSON (one-space indent, final newline) atomically. */
