@@ -364,13 +364,13 @@ export function setupTensorflow(opts: SetupOptions): SetupSummary {
   const started = Date.now();
   const pkg: NodePackage = opts.gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
   const version = pinnedTfjsVersion(opts.root);
+  // The user's inputs are checked first, before the tools and before npm or pip run.
+  if (opts.wheel && !existsSync(opts.wheel)) throw new SetupError(`--wheel ${opts.wheel}: no such file`);
+  const given = opts.libtensorflow ? libFromDir(opts.libtensorflow) : null;
   const python = checkTools(!opts.wheel && !opts.libtensorflow);
   if (!existsSync(path.join(opts.root, 'node_modules', '@tensorflow', 'tfjs-core'))) {
     throw new SetupError(`no node_modules/@tensorflow/tfjs-core in ${opts.root}: run npm ci first`);
   }
-  // The user's inputs are checked before npm or pip run.
-  if (opts.wheel && !existsSync(opts.wheel)) throw new SetupError(`--wheel ${opts.wheel}: no such file`);
-  const given = opts.libtensorflow ? libFromDir(opts.libtensorflow) : null;
   const reused: string[] = [];
   if (!installPackage(opts, pkg, version)) reused.push(`${pkg}@${version}`);
   const pkgDir = path.join(opts.root, 'node_modules', pkg);
