@@ -7,6 +7,7 @@ import { registerSynth } from './commands/synth.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerPredict } from './commands/predict.ts';
+import { registerExport } from './commands/export.ts';
 import { registerMetrics } from './commands/metrics.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerReproduce } from './commands/reproduce.ts';
@@ -34,7 +35,7 @@ export function buildProgram(ctx: Omit<CliContext, 'program'>): CliContext {
     ['npx sed train --help', 'the options of one command, with examples'],
   ]);
   const full: CliContext = { ...ctx, program };
-  for (const register of [registerSynth, registerFeatures, registerTrain, registerEval, registerPredict, registerMetrics, registerBench, registerReproduce, registerDoctor]) {
+  for (const register of [registerSynth, registerFeatures, registerTrain, registerEval, registerPredict, registerExport, registerMetrics, registerBench, registerReproduce, registerDoctor]) {
     register(full).exitOverride().configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
   }
   return full;
