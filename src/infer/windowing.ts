@@ -6,7 +6,7 @@
  * Grid. The model's output frame j of a window starting at sample s covers samples [s + j·F, s + (j+1)·F), with
  * F = hop_length · time_pool (the convention of frames-to-events.ts). Windows start on multiples of F, so every
  * window's frames land on one global frame grid and averaging needs no interpolation. Times are computed from
- * integer sample counts (frame · F / sample_rate), never from a rounded hop in seconds.
+ * integer sample counts by data/time-grid.ts (frame · F / sample_rate), never from a rounded hop in seconds.
  *
  * Plan, for a recording of L samples at the model's rate, N = ceil(L / F) output frames and K frames per window:
  * - L ≤ window: one window at 0, zero-padded to the window length exactly as training pads short clips (fixLength);
@@ -95,11 +95,6 @@ export function windowStartFrames(totalSamples: number, g: WindowGeometry): numb
   for (let s = 0; s + k < total; s += g.hopFrames) starts.push(s);
   starts.push(total - k);
   return starts;
-}
-
-/** Exact start of a frame in seconds, from integer samples. */
-export function secFromFrame(frame: number, g: WindowGeometry): number {
-  return (frame * g.frameSamples) / g.sampleRateHz;
 }
 
 export interface AudioWindow {

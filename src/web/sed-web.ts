@@ -19,6 +19,7 @@ import { eventsFromTrack } from '../infer/track-events.ts';
 import { windowScorer } from '../infer/window-scorer.ts';
 import { scoreRecording, windowGeometry, type WindowGeometry } from '../infer/windowing.ts';
 import { postprocessFromConfig } from '../postprocess/from-config.ts';
+import { outputFrameGrid } from '../data/time-grid.ts';
 
 /** metadata.json of an export: everything the page needs besides the model files. */
 export interface WebMetadata {
@@ -96,7 +97,7 @@ export class SedWeb {
   ) {
     this.geometry = windowGeometry(metadata.features, metadata.time_pool, metadata.window_hop_sec);
     this.extractor = new LogMelExtractor(metadata.features);
-    this.post = postprocessFromConfig(metadata.postprocess, metadata.classes, this.geometry.frameSamples / this.geometry.sampleRateHz);
+    this.post = postprocessFromConfig(metadata.postprocess, metadata.classes, outputFrameGrid(metadata.features, metadata.time_pool));
   }
 
   /** Loads `metadata.json` and `model/model.json` from `baseUrl` (the export folder) on the first working backend. */
