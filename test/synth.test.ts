@@ -137,10 +137,10 @@ describe('synthesizeDataset', () => {
     const a = await synthesizeDataset({ ...opts, outDir: join(dir, 'a'), seed: 3 });
     await synthesizeDataset({ ...opts, outDir: join(dir, 'b'), seed: 3 });
     await synthesizeDataset({ ...opts, outDir: join(dir, 'c'), seed: 4 });
-    assert.deepEqual(a.subsets, { weak: 6, synthetic: 2, unlabel_in_domain: 2, validation: 2 });
+    assert.deepEqual(a.subsets, { weak: 6, synthetic: 2, unlabel_in_domain: 2, validation: 2, eval_public: 2 });
     const files = await listFiles(join(dir, 'a'));
-    // 12 WAVs, 4 metadata files, classes.json
-    assert.equal(files.length, 17);
+    // 14 WAVs, 5 metadata files, classes.json
+    assert.equal(files.length, 20);
     assert.deepEqual(await listFiles(join(dir, 'b')), files);
     for (const f of files) assert.equal(await sha256(join(dir, 'a', f)), await sha256(join(dir, 'b', f)), `${f} differs between runs`);
     // synthetic clips are named 0.wav, 1.wav in both seeds, so their audio can be compared directly
@@ -151,8 +151,8 @@ describe('synthesizeDataset', () => {
   it('writes a 2019 folder the reader reads with zero problems, events matching the summary, 16 kHz 10 s WAVs', async () => {
     const out = join(dir, 'd2019');
     const summary = await synthesizeDataset({ layout: 'dcase2019', outDir: out, clips: 8, seed: 1 });
-    // defaults: synthetic = unlabeled = clips/2, validation = clips/4
-    assert.deepEqual(summary.subsets, { weak: 8, synthetic: 4, unlabel_in_domain: 4, validation: 2 });
+    // defaults: synthetic = unlabeled = clips/2, validation = eval/public = clips/4
+    assert.deepEqual(summary.subsets, { weak: 8, synthetic: 4, unlabel_in_domain: 4, validation: 2, eval_public: 2 });
     const index = await readDataset('dcase2019', out);
     assert.deepEqual(index.problems, []);
     assert.deepEqual(index.classes, SYNTH_CLASSES.map((c) => c.name));
@@ -166,6 +166,10 @@ describe('synthesizeDataset', () => {
         if (c.events) assert.deepEqual(c.weakLabels, [...new Set(c.events.map((e) => e.label))]);
       }
     }
+    assert.equal(index.subsets.find((s) => s.name === 'eval_public')!.role, 'test');
+    // no clip name is in two subsets
+    const allNames = index.subsets.flatMap((s) => s.clips.map((c) => c.name));
+    assert.equal(new Set(allNames).size, allNames.length);
     const strong = index.subsets.filter((s) => s.name === 'synthetic' || s.name === 'validation').flatMap((s) => s.clips);
     const eventCount = strong.reduce((n, c) => n + c.events!.length, 0);
     const weakCount = index.subsets.filter((s) => s.name === 'weak').flatMap((s) => s.clips).reduce((n, c) => n + c.weakLabels!.length, 0);

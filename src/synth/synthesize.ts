@@ -3,19 +3,19 @@
  * (src/data/dcase2019.ts, src/data/dcase2017.ts), with 16-bit WAV audio, metadata, and classes.json (class names,
  * mean event durations, descriptions), which overrides the official class list when the folder is read.
  *
- * DCASE 2019 subsets: weak (weak labels), synthetic (strong), unlabel_in_domain (no labels), validation (strong).
+ * DCASE 2019 subsets: weak (weak labels), synthetic (strong), unlabel_in_domain (no labels), validation (strong,
+ * for checkpoint selection), eval/public (strong, for reporting only).
  * DCASE 2017 subsets: training (weak ground truth, one row per label grouped by label, YouTube-style ids with
  * `_`, `-` and some leading `Y`), testing (strong + weak ground truth), evaluation (strong, CRLF like the real file).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeWav } from '../audio/wav-encode.ts';
 import type { Layout } from '../config/types.ts';
 import { CLASSES_JSON, type ClassInfo } from '../data/classes.ts';
 import { DCASE2017_AUDIO_DIRS, DCASE2017_FILES } from '../data/dcase2017.ts';
 import { UsageError } from '../errors.ts';
 import { planClips, renderClip, type PlannedClip } from './clip-plan.ts';
-import { streamSeed, SynthRandom } from './random.ts';
+import { strongLines, writeText, writeWavClips, YoutubeNames } from './layout-writer.ts';
 import { SYNTH_CLASSES } from './sound-classes.ts';
 
 export interface SynthOptions {
@@ -28,6 +28,8 @@ export interface SynthOptions {
   clipSeconds?: number; // default 10
   /** Strongly labelled clips of 2019 validation, and of each of 2017 testing and evaluation (default clips/4). */
   validationClips?: number;
+  /** 2019 eval/public clips (strong labels, held out from training and checkpoint selection; default: validationClips). */
+  evalClips?: number;
   /** 2019 unlabel_in_domain clips (default clips/2). */
   unlabeledClips?: number;
   /** 2019 synthetic (strong training) clips (default clips/2). */
@@ -53,12 +55,10 @@ interface ClipRecord {
   plan: PlannedClip;
 }
 
-const WRITE_CONCURRENCY = 8;
-
 /**
  * Writes the dataset described in the file header into `opts.outDir` (same options, same bytes): 16-bit WAV clips of
  * `opts.clipSeconds` (default 10) at `opts.sampleRateHz` (default 16000) with events of the synthetic classes
- * (synth/sound-classes.ts), the layout's metadata and classes.json. Throws UsageError for a count, seed, sample rate
+ * (synth/sound-classes.ts), the layout's metadata (DCASE 2019 with eval/public) and classes.json. Throws UsageError for a count, seed, sample rate
  * or clip length out of range.
  */
 export async function synthesizeDataset(opts: SynthOptions): Promise<SynthSummary> {
@@ -72,13 +72,16 @@ export async function synthesizeDataset(opts: SynthOptions): Promise<SynthSummar
   const validationClips = opts.validationClips ?? Math.max(1, Math.round(opts.clips / 4));
   const unlabeledClips = opts.unlabeledClips ?? Math.round(opts.clips / 2);
   const syntheticClips = opts.syntheticStrongClips ?? Math.round(opts.clips / 2);
+  const evalClips = opts.evalClips ?? validationClips;
   checkCount('validationClips', validationClips, 0);
+  checkCount('evalClips', evalClips, 0);
   checkCount('unlabeledClips', unlabeledClips, 0);
   checkCount('syntheticStrongClips', syntheticClips, 0);
 
   const classes = SYNTH_CLASSES;
   const names = new YoutubeNames(opts.seed, clipSeconds);
-  const writer = new ClipWriter(classes, sampleRateHz, clipSeconds);
+  const writeClips = (dir: string, clips: { fileName: string; plan: PlannedClip }[]) =>
+    writeWavClips(dir, clips.map((c) => ({ fileName: c.fileName, render: () => renderClip(c.plan, classes, sampleRateHz, clipSeconds) })), sampleRateHz);
   const out = opts.outDir;
   const subsets: Record<string, number> = {};
   let events = 0;
@@ -90,18 +93,22 @@ export async function synthesizeDataset(opts: SynthOptions): Promise<SynthSummar
     const synthetic = plan(syntheticClips, 1).map((p, i) => ({ name: `${i}.wav`, plan: p }));
     const unlabeled = plan(unlabeledClips, 2).map((p) => ({ name: names.next2019(), plan: p }));
     const validation = plan(validationClips, 3).map((p) => ({ name: names.next2019(), plan: p }));
+    // DESED's eval/public names (and audio files) lack the `Y` prefix
+    const evalPublic = plan(evalClips, 4).map((p) => ({ name: names.next2017(), plan: p }));
     await writeText(join(out, 'metadata/train/weak.tsv'), ['filename\tevent_labels', ...weak.map((c) => `${c.name}\t${weakLabels(c.plan).map(labelOf).join(',')}`)]);
     await writeText(join(out, 'metadata/train/synthetic.tsv'), ['filename\tonset\toffset\tevent_label', ...strongRows(synthetic, labelOf)]);
     await writeText(join(out, 'metadata/train/unlabel_in_domain.tsv'), ['filename', ...unlabeled.map((c) => c.name)]);
     await writeText(join(out, 'metadata/validation/validation.tsv'), ['filename\tonset\toffset\tevent_label', ...strongRows(validation, labelOf)]);
+    if (evalClips) await writeText(join(out, 'metadata/eval/public.tsv'), ['filename\tonset\toffset\tevent_label', ...strongRows(evalPublic, labelOf)]);
     const parts: [string, string, ClipRecord[]][] = [
       ['weak', 'audio/train/weak', weak],
       ['synthetic', 'audio/train/synthetic', synthetic],
       ['unlabel_in_domain', 'audio/train/unlabel_in_domain', unlabeled],
       ['validation', 'audio/validation', validation],
+      ...(evalClips ? [['eval_public', 'audio/eval/public', evalPublic] as [string, string, ClipRecord[]]] : []),
     ];
     for (const [subset, dir, clips] of parts) {
-      await writer.writeAll(join(out, dir), clips.map((c) => ({ fileName: c.name, plan: c.plan })));
+      await writeClips(join(out, dir), clips.map((c) => ({ fileName: c.name, plan: c.plan })));
       subsets[subset] = clips.length;
       events += clips.reduce((n, c) => n + c.plan.events.length, 0);
     }
@@ -120,7 +127,7 @@ export async function synthesizeDataset(opts: SynthOptions): Promise<SynthSummar
     ];
     for (const [subset, dir, clips] of parts) {
       // the audio file of ground-truth name N is `Y` + N (see dcase2017.ts)
-      await writer.writeAll(join(out, dir), clips.map((c) => ({ fileName: `Y${c.name}`, plan: c.plan })));
+      await writeClips(join(out, dir), clips.map((c) => ({ fileName: `Y${c.name}`, plan: c.plan })));
       subsets[subset] = clips.length;
       events += clips.reduce((n, c) => n + c.plan.events.length, 0);
     }
@@ -152,7 +159,7 @@ function checkCount(name: string, value: number, min: number) {
 const weakLabels = (plan: PlannedClip) => [...new Set(plan.events.map((e) => e.classIndex))];
 
 function strongRows(clips: ClipRecord[], labelOf: (c: number) => string): string[] {
-  return clips.flatMap((c) => c.plan.events.map((e) => `${c.name}\t${e.onsetSec.toFixed(3)}\t${e.offsetSec.toFixed(3)}\t${labelOf(e.classIndex)}`));
+  return strongLines(clips.flatMap((c) => c.plan.events.map((e) => ({ clip: c.name, onsetSec: e.onsetSec, offsetSec: e.offsetSec, label: labelOf(e.classIndex) }))));
 }
 
 /** One row per (clip, label), grouped by label as in the real 2017 list, so a clip's rows are not adjacent. */
@@ -165,86 +172,3 @@ function weakRows2017(clips: ClipRecord[], clipSeconds: number, labelOf: (c: num
   return rows.sort((a, b) => a.classIndex - b.classIndex).map((r) => r.text); // stable sort: clip order within a label
 }
 
-async function writeText(path: string, lines: string[], eol = '\n') {
-  await mkdir(join(path, '..'), { recursive: true });
-  await writeFile(path, lines.map((l) => l + eol).join(''));
-}
-
-/** Fake YouTube ids: 11 characters of [A-Za-z0-9_-], unique per dataset, times `<start>.000_<end>.000`. */
-class YoutubeNames {
-  private static readonly ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  private readonly rng: SynthRandom;
-  private readonly used = new Set<string>();
-  private readonly startOf = new Map<string, number>();
-  private count = 0;
-
-  constructor(
-    seed: number,
-    private readonly clipSeconds: number,
-  ) {
-    this.rng = new SynthRandom(streamSeed(seed, 0x6e616d65));
-  }
-
-  /** DCASE 2019 style: `Y<id>_<start>_<end>.wav`. */
-  next2019(): string {
-    return `Y${this.next()}`;
-  }
-
-  /**
-   * DCASE 2017 ground-truth style: `<id>_<start>_<end>.wav` without the `Y`. Every 4th id starts with `Y` (its audio
-   * file then starts with `YY`) and every 3rd contains both `_` and `-`, to exercise the reader.
-   */
-  next2017(): string {
-    return this.next();
-  }
-
-  times(name: string): [number, number] {
-    const start = this.startOf.get(name)!;
-    return [start, start + this.clipSeconds];
-  }
-
-  private next(): string {
-    const k = this.count++;
-    for (;;) {
-      const chars = Array.from({ length: 11 }, () => this.rng.pick([...YoutubeNames.ALPHABET]));
-      if (k % 4 === 0) chars[0] = 'Y';
-      if (k % 3 === 0) [chars[3], chars[7]] = ['_', '-'];
-      const id = chars.join('');
-      if (this.used.has(id)) continue;
-      this.used.add(id);
-      const start = this.clipSeconds * this.rng.int(0, 30);
-      const name = `${id}_${start.toFixed(3)}_${(start + this.clipSeconds).toFixed(3)}.wav`;
-      this.startOf.set(name, start);
-      this.startOf.set(`Y${name}`, start);
-      return name;
-    }
-  }
-}
-
-/** Renders and writes clips, keeping a few writes in flight while the next clip renders. */
-class ClipWriter {
-  constructor(
-    private readonly classes: typeof SYNTH_CLASSES,
-    private readonly sampleRateHz: number,
-    private readonly clipSeconds: number,
-  ) {}
-
-  async writeAll(dir: string, clips: { fileName: string; plan: PlannedClip }[]): Promise<void> {
-    await mkdir(dir, { recursive: true });
-    const pending = new Set<Promise<void>>();
-    let failure: unknown = null;
-    for (const clip of clips) {
-      if (failure) break;
-      const samples = renderClip(clip.plan, this.classes, this.sampleRateHz, this.clipSeconds);
-      const bytes = encodeWav({ channels: [samples], sampleRateHz: this.sampleRateHz }, { format: 'pcm', bitDepth: 16 });
-      const p: Promise<void> = writeFile(join(dir, clip.fileName), bytes).then(
-        () => void pending.delete(p),
-        (err) => void (pending.delete(p), (failure ??= err)),
-      );
-      pending.add(p);
-      if (pending.size >= WRITE_CONCURRENCY) await Promise.race(pending);
-    }
-    await Promise.all(pending);
-    if (failure) throw failure;
-  }
-}
