@@ -17,19 +17,28 @@ test('reproduce runs every stage, writes the reports, and a second run only re-r
     net: { conv: [{ filters: 4, kernel: [3, 3], pool: [2, 4] }, { filters: 4, kernel: [3, 3], pool: [2, 4] }], rnn: { type: 'bigru', units: 4, layers: 1 } },
     pooling: { lr: 0.05 },
     train: { epochs: 1, batch_size: 8, backend: 'wasm' },
-    reproduce: { heads: ['power', 'linear_softmax'], seeds: [1], synth_clips: 8 },
+    reproduce: { heads: ['power', 'linear_softmax'], seeds: [1], synth_clips: 8, short_max_sec: 0.5 },
   });
   const out = join(tmp, 'report');
   const first = await runReproduce(config, { out }, silentLogger);
   assert.equal(first.runs, 2);
   assert.equal(first.trained, 2);
-  for (const file of ['results.md', 'results.json', 'n_c.md', 'n_c.json', 'n_c_vs_duration.svg', 'training_curves.svg', 'runs/power-seed1/n_c.json', 'eval/linear_softmax-seed1/metrics.json'])
+  for (const file of ['results.md', 'results.json', 'n_c.md', 'n_c.json', 'n_c_vs_duration.svg', 'training_curves.svg', 'runs/power-seed1/n_c.json', 'eval/linear_softmax-seed1/eval_public/metrics.json'])
     assert.ok(existsSync(join(out, file)), file);
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
   assert.deepEqual(results.results.map((r: { head: string }) => r.head), ['power', 'linear_softmax']);
   const nc = JSON.parse(readFileSync(join(out, 'n_c.json'), 'utf8'));
   assert.equal(nc.classes.length, 10);
-  assert.equal(first.checks.length, 2);
+  // the tables come from eval/public (held out), the checkpoints were selected on validation
+  assert.deepEqual(results.reported_on, { subset: 'eval_public', clips: 2, held_out: true, selected_on: 'validation', short_classes: ['click', 'knock', 'chirp'], short_max_sec: 0.5 });
+  assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /^Reported on `eval_public` \(2 clips\), which neither training nor checkpoint selection saw/);
+  const evalSummary = JSON.parse(readFileSync(join(out, 'eval/power-seed1/eval_public/metrics.json'), 'utf8'));
+  for (const c of Object.keys(evalSummary.event_based.class_wise)) assert.ok(nc.classes.some((x: { class: string }) => x.class === c), c);
+  assert.equal(Object.keys(results.per_class[0].event_f1).length, 10);
+  // the run validated on validation only (2 clips), never on eval/public
+  const epoch = JSON.parse(readFileSync(join(out, 'runs/power-seed1/metrics.jsonl'), 'utf8').trim().split('\n')[0]);
+  assert.equal(Object.keys(epoch.val.clip_f1_per_class).length, 10);
+  assert.equal(first.checks.length, 4);
   const second = await runReproduce(config, { out }, silentLogger);
   assert.equal(second.trained, 0);
   assert.equal(second.reused, 2);

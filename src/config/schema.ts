@@ -200,6 +200,14 @@ export const SCHEMA = z.strictObject({
     /** Weakly labelled clips `sed synth` makes when data.root is empty. */
     synth_clips: int(200, 1),
     synth_seed: int(1, 0),
+    /** With synth_backgrounds: mix real recordings (one subfolder of isolated events per class) instead of the built-in
+     * sounds when data.root is empty (`sed synth --events/--backgrounds`); '' = the built-in sounds. */
+    synth_events: z.string().default(''),
+    synth_backgrounds: z.string().default(''),
+    /** JSON file {class: [min_sec, max_sec]}: those classes' events are cropped or looped to that length; '' = none. */
+    synth_event_durations: z.string().default(''),
+    /** Classes with mean event duration ≤ this (s) are the short ones of the short-class F1 check; null = no check. */
+    short_max_sec: number({ min: 0, exclusiveMin: true }).nullable().default(null),
   }),
   eval: section({
     /** Seconds. */

@@ -10,10 +10,13 @@ import type { PoolingName, SedConfig } from '../config/types.ts';
 import { runFeatures } from '../features/run-features.ts';
 import { runEval } from '../infer/run-eval.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { mixRealDataset } from '../synth/real-mix.ts';
 import { synthesizeDataset } from '../synth/synthesize.ts';
+import { storeInfoPath } from '../features/store.ts';
+import { ConfigError } from '../errors.ts';
 import { runTrain } from '../train/train.ts';
 import type { Logger } from '../util/log.ts';
-import { meanStd } from '../report/stats.ts';
+import { meanStd, spearman } from '../report/stats.ts';
 import { ncDurationCheck, ncMarkdown, ncSummary, ncVsDurationSvg, trainingCurvesSvg } from '../report/n-c-summary.ts';
 
 export interface ReproduceSummary {
@@ -48,12 +51,31 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
   const root = config.data.root;
   const metadata = config.data.layout === 'dcase2019' ? join(root, 'metadata/train/weak.tsv') : join(root, 'groundtruth_weak_label_training_set.csv');
   if (!existsSync(metadata)) {
-    log.info({ root, clips: r.synth_clips }, 'no data set found: synthesizing one');
-    await timed('synth', () => synthesizeDataset({ layout: config.data.layout, outDir: root, clips: r.synth_clips, seed: r.synth_seed }));
+    if (Boolean(r.synth_events) !== Boolean(r.synth_backgrounds)) throw new ConfigError('reproduce.synth_events', 'reproduce.synth_events and reproduce.synth_backgrounds go together');
+    if (r.synth_events) {
+      if (config.data.layout !== 'dcase2019') throw new ConfigError('data.layout', 'mixes of real recordings are written in the dcase2019 layout');
+      for (const [key, dir] of [['synth_events', r.synth_events], ['synth_backgrounds', r.synth_backgrounds]])
+        if (!existsSync(dir)) throw new ConfigError(`reproduce.${key}`, `${dir} does not exist (make it with scripts/make-real-sound-set.ts)`);
+      log.info({ root, clips: r.synth_clips, events: r.synth_events }, 'no data set found: mixing one from real recordings');
+      const eventDurations = r.synth_event_durations ? (JSON.parse(readFileSync(r.synth_event_durations, 'utf8')) as Record<string, [number, number]>) : undefined;
+      await timed('synth', () => mixRealDataset({ eventsDir: r.synth_events, backgroundsDir: r.synth_backgrounds, eventDurations, outDir: root, clips: r.synth_clips, seed: r.synth_seed }));
+    } else {
+      log.info({ root, clips: r.synth_clips }, 'no data set found: synthesizing one');
+      await timed('synth', () => synthesizeDataset({ layout: config.data.layout, outDir: root, clips: r.synth_clips, seed: r.synth_seed }));
+    }
   }
   const features = join(paths.out, 'features');
   const fs = await timed('features', () => runFeatures(config.data, config.features, { out: features }, log, { fullConfig: config }));
   if (fs.failed) log.warn({ failed: fs.failed }, 'some clips failed feature extraction');
+  // checkpoints are selected on the validation subset (train.select_metric); the tables come from the test subset
+  // (DCASE 2019 eval/public, DCASE 2017 evaluation), which neither training nor selection has seen
+  const storeInfo = JSON.parse(readFileSync(storeInfoPath(features), 'utf8')) as { classes: string[]; subsets: { name: string; role: string; clips: number }[] };
+  const storeSubsets = storeInfo.subsets;
+  const testSubset = storeSubsets.find((s) => s.role === 'test' && s.clips > 0);
+  const reportSubset = testSubset?.name ?? storeSubsets.find((s) => s.role === 'validation')?.name;
+  if (!reportSubset) throw new ConfigError('data.root', `${root} has neither a test nor a validation subset to report on`);
+  if (!testSubset) log.warn({ subset: reportSubset }, 'no test subset (e.g. metadata/eval/public.tsv): reporting on the validation subset, which also selected the checkpoints');
+  const reportedOn = { subset: reportSubset, clips: storeSubsets.find((s) => s.name === reportSubset)!.clips, held_out: Boolean(testSubset), selected_on: storeSubsets.find((s) => s.role === 'validation')?.name ?? null };
 
   const rows: { head: PoolingName; seed: number; id: string; metrics: Record<string, Record<string, number | null>> }[] = [];
   let trained = 0;
@@ -62,13 +84,13 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
       const id = `${head}-seed${seed}`;
       const run = join(paths.out, 'runs', id);
       const runConfig: SedConfig = { ...config, pooling: { ...config.pooling, head }, train: { ...config.train, seed } };
-      const evalDir = join(paths.out, 'eval', id);
+      const evalDir = join(paths.out, 'eval', id, reportSubset);
       // a run made with other settings is redone, not reported as if it were this one
       const savedConfig = join(run, 'config.yaml');
       if (existsSync(savedConfig) && readFileSync(savedConfig, 'utf8') !== configToYaml(runConfig)) {
         log.warn({ run: id }, 'settings changed since this run was made: training it again');
         await rm(run, { recursive: true, force: true });
-        await rm(evalDir, { recursive: true, force: true });
+        await rm(join(paths.out, 'eval', id), { recursive: true, force: true });
       }
       const fresh = !existsSync(join(run, 'summary.json'));
       if (fresh) {
@@ -76,7 +98,7 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
         await timed('train', () => runTrain(runConfig, { features, out: run }, log, { resume: existsSync(join(run, 'metrics.jsonl')) }));
         trained++;
       }
-      if (fresh || !existsSync(join(evalDir, 'metrics.json'))) await timed('eval', () => runEval({ run, features, out: evalDir }, log));
+      if (fresh || !existsSync(join(evalDir, 'metrics.json'))) await timed('eval', () => runEval({ run, features, out: evalDir }, log, { subset: reportSubset }));
       rows.push({ head, seed, id, metrics: JSON.parse(readFileSync(join(evalDir, 'metrics.json'), 'utf8')) });
     }
   }
@@ -90,21 +112,38 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
       ...Object.fromEntries(FAMILIES.map((f) => [f, { f1_macro: stat(f, 'f1_macro'), f1_micro: stat(f, 'f1_micro'), precision_micro: stat(f, 'precision_micro'), recall_micro: stat(f, 'recall_micro') }])),
     } as { head: PoolingName; seeds: number[] } & Record<(typeof FAMILIES)[number], Record<string, { mean: number; std: number }>>;
   });
-  await writeFileAtomic(join(paths.out, 'results.json'), `${JSON.stringify({ runs: rows.map(({ id, head, seed }) => ({ id, head, seed })), results }, nullNaN, 1)}\n`);
-  await writeFileAtomic(join(paths.out, 'results.md'), resultsMarkdown(results));
+  // event-based F1 per class and head (mean ± std over seeds), and its mean over the short classes per seed
+  const durations = readDurations(root);
+  const classNames = storeInfo.classes;
+  const classF1 = (row: (typeof rows)[number], c: string) => (row.metrics.event_based as unknown as { class_wise: Record<string, { f1: number | null }> }).class_wise[c]?.f1 ?? NaN;
+  const shortMax = r.short_max_sec;
+  const shortClasses = durations && shortMax !== null ? classNames.filter((c) => (durations.get(c) ?? Infinity) <= shortMax) : [];
+  const perClass = r.heads.map((head) => {
+    const mine = rows.filter((row) => row.head === head);
+    const shortMeans = mine.map((row) => shortClasses.reduce((sum, c) => sum + (Number.isFinite(classF1(row, c)) ? classF1(row, c) : 0), 0) / Math.max(1, shortClasses.length));
+    return { head, event_f1: Object.fromEntries(classNames.map((c) => [c, meanStd(mine.map((row) => classF1(row, c)))])), short_classes_event_f1: meanStd(shortMeans) };
+  });
+  const reported = { ...reportedOn, short_classes: shortClasses, short_max_sec: r.short_max_sec };
+  await writeFileAtomic(join(paths.out, 'results.json'), `${JSON.stringify({ reported_on: reported, runs: rows.map(({ id, head, seed }) => ({ id, head, seed })), results, per_class: perClass }, nullNaN, 1)}\n`);
+  await writeFileAtomic(join(paths.out, 'results.md'), resultsMarkdown(results, reported) + perClassMarkdown(perClass, classNames, durations, shortClasses));
 
   // n_c of power pooling against each class's mean event duration (classes.json of the synthetic data)
-  const durations = readDurations(root);
   const powerRuns = rows.filter((row) => row.head === 'power');
   let rho: number | null = null;
   let ncCheck: ReproduceSummary['checks'][number] | null = null;
+  let rhoAll = NaN;
+  let rhoAllPerSeed: number[] = [];
   if (powerRuns.length && durations) {
     const perSeed = powerRuns.map((row) => JSON.parse(readFileSync(join(paths.out, 'runs', row.id, 'n_c.json'), 'utf8')) as { n_c: Record<string, number>; frozen?: string[] });
     const nc = ncSummary(perSeed, durations); // ρ over learned classes only (report/n-c-summary.ts)
     rho = nc.spearman_learned;
     ncCheck = ncDurationCheck(nc);
-    await writeFileAtomic(join(paths.out, 'n_c.json'), `${JSON.stringify({ spearman: rho, learned_classes: nc.learned_classes, classes: nc.rows }, nullNaN, 1)}\n`);
-    await writeFileAtomic(join(paths.out, 'n_c.md'), ncMarkdown(nc));
+    // issue 17 asks for ρ with every class counted: a class frozen at n_init enters with that value
+    const allMeans = nc.rows.map((row) => meanStd(perSeed.map((s) => s.n_c[row.class])).mean);
+    rhoAll = spearman(allMeans, nc.rows.map((row) => row.mean_duration_sec));
+    rhoAllPerSeed = perSeed.map((s) => spearman(nc.rows.map((row) => s.n_c[row.class]), nc.rows.map((row) => row.mean_duration_sec)));
+    await writeFileAtomic(join(paths.out, 'n_c.json'), `${JSON.stringify({ spearman: rho, learned_classes: nc.learned_classes, spearman_all_classes: rhoAll, spearman_all_classes_per_seed: rhoAllPerSeed, classes: nc.rows }, nullNaN, 1)}\n`);
+    await writeFileAtomic(join(paths.out, 'n_c.md'), ncMarkdown(nc) + `Spearman ρ(n_c, duration) with every class counted (frozen ones at their initial value): ${rhoAll.toFixed(3)} over the seed means (per seed: ${rhoAllPerSeed.map((x) => x.toFixed(3)).join(', ')}).\n`);
     await writeFileAtomic(join(paths.out, 'n_c_vs_duration.svg'), ncVsDurationSvg(nc));
     const curves = readFileSync(join(paths.out, 'runs', powerRuns[0].id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     await writeFileAtomic(join(paths.out, 'training_curves.svg'), trainingCurvesSvg(curves, nc.rows.map((r) => r.class), powerRuns[0].id));
@@ -112,12 +151,19 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
 
   const checks: ReproduceSummary['checks'] = [];
   if (ncCheck) checks.push(ncCheck);
+  if (Number.isFinite(rhoAll)) checks.push({ name: 'n_c falls with event duration, every class counted', passed: rhoAll <= -0.6, detail: `Spearman ρ = ${rhoAll.toFixed(3)} over all classes, frozen ones at their initial value (needs ≤ −0.6)` });
   const power = results.find((x) => x.head === 'power');
   const linear = results.find((x) => x.head === 'linear_softmax');
   if (power && linear) {
     const spread = Math.max(power.event_based.f1_macro.std, linear.event_based.f1_macro.std);
     const gap = power.event_based.f1_macro.mean - linear.event_based.f1_macro.mean;
-    checks.push({ name: 'power ≥ linear softmax within the seed spread', passed: gap >= -spread, detail: `event macro F1 ${power.event_based.f1_macro.mean.toFixed(3)} vs ${linear.event_based.f1_macro.mean.toFixed(3)} (spread ${spread.toFixed(3)})` });
+    checks.push({ name: 'power ≥ linear softmax within the seed spread', passed: gap >= -spread, detail: `event macro F1 ${power.event_based.f1_macro.mean.toFixed(3)} vs ${linear.event_based.f1_macro.mean.toFixed(3)} (spread ${spread.toFixed(3)}, ${reportSubset})` });
+    const ps = perClass.find((x) => x.head === 'power')!.short_classes_event_f1;
+    const ls = perClass.find((x) => x.head === 'linear_softmax')!.short_classes_event_f1;
+    if (shortClasses.length) {
+      const shortSpread = Math.max(ps.std, ls.std);
+      checks.push({ name: 'power ≥ linear softmax on the short classes within the seed spread', passed: ps.mean - ls.mean >= -shortSpread, detail: `mean event F1 of ${shortClasses.join(', ')}: ${ps.mean.toFixed(3)} vs ${ls.mean.toFixed(3)} (spread ${shortSpread.toFixed(3)}, ${reportSubset})` });
+    }
   }
   return {
     out: paths.out,
@@ -134,13 +180,32 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
 const nullNaN = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 const pm = (s: { mean: number; std: number }) => (Number.isFinite(s.mean) ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.std).toFixed(1)}` : '–');
 
-function resultsMarkdown(results: { head: string; event_based: Record<string, { mean: number; std: number }>; segment_based: Record<string, { mean: number; std: number }>; tagging: Record<string, { mean: number; std: number }> }[]): string {
+function resultsMarkdown(
+  results: { head: string; event_based: Record<string, { mean: number; std: number }>; segment_based: Record<string, { mean: number; std: number }>; tagging: Record<string, { mean: number; std: number }> }[],
+  on: { subset: string; clips: number; held_out: boolean; selected_on: string | null },
+): string {
   return [
+    on.held_out
+      ? `Reported on \`${on.subset}\` (${on.clips} clips), which neither training nor checkpoint selection saw; checkpoints selected on \`${on.selected_on}\`.`
+      : `Reported on \`${on.subset}\` (${on.clips} clips), which ALSO selected the checkpoints: the data set has no test subset.`,
+    '',
     '| pooling | event F1 macro % | event P / R micro % | segment F1 macro % | segment P / R micro % | clip F1 macro % |',
     '|---|---:|---:|---:|---:|---:|',
     ...results.map((r) => `| ${r.head} | ${pm(r.event_based.f1_macro)} | ${pm(r.event_based.precision_micro)} / ${pm(r.event_based.recall_micro)} | ${pm(r.segment_based.f1_macro)} | ${pm(r.segment_based.precision_micro)} / ${pm(r.segment_based.recall_micro)} | ${pm(r.tagging.f1_macro)} |`),
     '',
     'Mean ± standard deviation over seeds.',
+    '',
+  ].join('\n');
+}
+
+function perClassMarkdown(perClass: { head: string; event_f1: Record<string, { mean: number; std: number }>; short_classes_event_f1: { mean: number; std: number } }[], classNames: string[], durations: Map<string, number> | null, shortClasses: string[]): string {
+  const order = [...classNames].sort((a, b) => (durations?.get(a) ?? 0) - (durations?.get(b) ?? 0));
+  return [
+    '',
+    `| class | mean event duration (s) | ${perClass.map((p) => `${p.head} event F1 %`).join(' | ')} |`,
+    `|---|---:|${perClass.map(() => '---:|').join('')}`,
+    ...order.map((c) => `| ${c}${shortClasses.includes(c) ? ' (short)' : ''} | ${durations?.get(c)?.toFixed(2) ?? '–'} | ${perClass.map((p) => pm(p.event_f1[c])).join(' | ')} |`),
+    ...(shortClasses.length ? [`| mean of the short classes | | ${perClass.map((p) => pm(p.short_classes_event_f1)).join(' | ')} |`] : []),
     '',
   ].join('\n');
 }

@@ -71,10 +71,13 @@ export interface EpochRecord {
   per_class: { name: string; values: Record<string, number> } | null;
   /** Classes whose pooling parameters are free after this epoch (with pooling.unfreeze_f1). */
   pooling_unfrozen?: string[];
+  /** Clip-level F1 per class on this epoch's training clips (what pooling.unfreeze_f1 gates on). */
+  gate_clip_f1_per_class?: Record<string, number>;
 }
 
 const TRAIN_ROLES = ['train_weak', 'train_strong'];
-const VALIDATION_ROLES = ['validation', 'test'];
+// checkpoint selection sees only the validation subset: the test subset (eval/public, 2017 evaluation) is for reporting
+const VALIDATION_ROLES = ['validation'];
 const HIGHER_IS_BETTER: Record<string, boolean> = { val_loss: false, clip_f1_macro: true, event_f1_macro: true };
 
 /**
@@ -217,6 +220,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
       const trainClipF1 = clipF1PerClass(counts);
       // the pooling gate's statistic (clip probabilities ≥ 0.5 on training clips), not the validation clip F1
       record.train.gate_clip_f1_macro = trainClipF1.reduce((a, b) => a + b, 0) / Math.max(1, trainClipF1.length);
+      record.gate_clip_f1_per_class = Object.fromEntries(classes.map((c, i) => [c, round(trainClipF1[i])]));
       const metricValue = config.train.select_metric === 'val_loss' ? val.loss : (val[config.train.select_metric] ?? NaN);
       const improved = Number.isFinite(metricValue) && (!state.best || (HIGHER_IS_BETTER[config.train.select_metric] ? metricValue > state.best.value : metricValue < state.best.value));
       if (improved) state.best = { metric: config.train.select_metric, value: metricValue, epoch: epoch + 1 };

@@ -3,7 +3,7 @@ import type { SedConfig } from '../config/types.ts';
 import { tagsFromEventTable, type FileTags } from '../io/event-tsv.ts';
 import { taggingMetrics } from '../metrics/tagging.ts';
 import type { FrameGrid } from '../data/time-grid.ts';
-import { eventTableFromProbabilities, eventBasedMacroF1 } from './validation-metrics.ts';
+import { eventTableFromProbabilities, eventBasedF1 } from './validation-metrics.ts';
 import { referenceTable, weakLabelsOf } from '../data/label-encoding.ts';
 import type { Predictions } from '../infer/predict-clips.ts';
 
@@ -11,6 +11,9 @@ export interface ValidationMetrics {
   loss: number; // clip-level BCE
   clip_f1_macro: number;
   event_f1_macro: number | null; // null when the validation clips have no strong labels
+  /** Per class: clip-level (tagging) F1, and event-based F1 (with strong labels; null where undefined), for curves. */
+  clip_f1_per_class?: Record<string, number | null>;
+  event_f1_per_class?: Record<string, number | null>;
 }
 
 /**
@@ -41,13 +44,16 @@ export function validationMetrics(pred: Predictions, classes: string[], config: 
     outGrid,
   );
   const weakTags: FileTags = { files: pred.clips.map((r) => r.clip.name), labels: new Map(pred.clips.map((r) => [r.clip.name, weakLabelsOf(r.clip)])) };
-  const clipF1Macro = taggingMetrics(weakTags, tagsFromEventTable(detections)).f1_macro;
+  const tagging = taggingMetrics(weakTags, tagsFromEventTable(detections));
+  const clipF1Macro = tagging.f1_macro;
+  const clipPerClass = Object.fromEntries(classes.map((c) => [c, Number.isFinite(tagging.class_wise[c]?.f1) ? tagging.class_wise[c].f1 : null]));
 
   let eventF1: number | null = null;
+  let eventPerClass: Record<string, number | null> | undefined;
   const strong = new Set(pred.clips.filter((r) => r.hasStrong).map((r) => r.clip.name));
   if (strong.size) {
     const estimate = { files: detections.files.filter((f) => strong.has(f)), events: detections.events.filter((e) => strong.has(e.file)) };
-    eventF1 = eventBasedMacroF1(referenceTable(pred.clips), estimate, config.eval);
+    ({ macro: eventF1, perClass: eventPerClass } = eventBasedF1(referenceTable(pred.clips), estimate, config.eval));
   }
-  return { loss, clip_f1_macro: clipF1Macro, event_f1_macro: eventF1 };
+  return { loss, clip_f1_macro: clipF1Macro, event_f1_macro: eventF1, clip_f1_per_class: clipPerClass, ...(eventPerClass ? { event_f1_per_class: eventPerClass } : {}) };
 }

@@ -19,5 +19,11 @@ export function eventTableFromProbabilities(
 
 /** Event-based F1 macro (sed_eval) with the eval config's collars. */
 export function eventBasedMacroF1(reference: EventTable, estimate: EventTable, cfg: EvalConfig): number {
-  return eventBasedMetrics(reference, estimate, { tCollarSec: cfg.t_collar, percentageOfLength: cfg.percentage_of_length }).f1_macro;
+  return eventBasedF1(reference, estimate, cfg).macro;
+}
+
+/** Event-based macro F1 and each class's F1 (null where sed_eval's is NaN), for the per-epoch curves. */
+export function eventBasedF1(reference: EventTable, estimate: EventTable, cfg: EvalConfig): { macro: number; perClass: Record<string, number | null> } {
+  const m = eventBasedMetrics(reference, estimate, { tCollarSec: cfg.t_collar, percentageOfLength: cfg.percentage_of_length });
+  return { macro: m.f1_macro, perClass: Object.fromEntries(Object.entries(m.class_wise).map(([c, s]) => [c, Number.isFinite(s.f1) ? s.f1 : null])) };
 }
