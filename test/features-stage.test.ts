@@ -55,7 +55,7 @@ before(async () => {
   base = await mkdtemp(join(tmpdir(), 'sed-features-stage-'));
   src2019 = join(base, 'synth2019');
   src2017 = join(base, 'synth2017');
-  await synthesizeDataset({ layout: 'dcase2019', outDir: src2019, clips: 4, seed: 3, validationClips: 1, unlabeledClips: 1, syntheticStrongClips: 1 });
+  await synthesizeDataset({ layout: 'dcase2019', outDir: src2019, clips: 4, seed: 3, validationClips: 1, unlabeledClips: 1, syntheticStrongClips: 1, evalClips: 0 });
   await synthesizeDataset({ layout: 'dcase2017', outDir: src2017, clips: 3, seed: 3, validationClips: 1 });
 });
 after(async () => {
