@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config/load.ts';
 import { buildCrnn, timePoolingFactor } from '../src/model/crnn.ts';
 import { stepProbe, trainStep } from '../src/train/accumulate.ts';
 import type { Batch, BatchShape } from '../src/data/batch.ts';
-import { resolveMicroBatch } from '../src/train/micro-batch.ts';
+import { resolveMicroBatch } from '../src/backend/micro-batch.ts';
 import { poolingHooks } from '../src/model/pooling-hooks.ts';
 
 const { values } = parseArgs({

@@ -21,7 +21,7 @@ import {
   memoryLimit,
   resolveMicroBatch,
   WASM_HEAP_MAX_BYTES,
-} from '../src/train/micro-batch.ts';
+} from '../src/backend/micro-batch.ts';
 import { poolingHooks } from '../src/model/pooling-hooks.ts';
 import { runTrain } from '../src/train/train.ts';
 import { silentLogger } from '../src/util/log.ts';

@@ -163,7 +163,7 @@ export const SCHEMA = z.strictObject({
     lr: number({ min: 0, exclusiveMin: true }).default(1e-3),
     /**
      * Clips per forward/backward pass; the passes' gradients are summed into one step of batch_size clips.
-     * auto = the largest that fits the backend's memory, measured by a probe step (train/micro-batch.ts).
+     * auto = the largest that fits the backend's memory, measured by a probe step (backend/micro-batch.ts).
      */
     micro_batch: z.union([z.literal('auto'), z.number().int().gte(1)], { error: 'must be auto or an integer >= 1' }).default('auto'),
     /** Memory a training step may use, GiB; null = the backend's (wasm32's 4 GiB heap, or free host memory). */

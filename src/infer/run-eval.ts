@@ -21,7 +21,9 @@ import { referenceTable } from '../data/label-encoding.ts';
 import { loadModel } from '../model/model-io.ts';
 import { poolingHooks } from '../model/pooling-hooks.ts';
 import type { Logger } from '../util/log.ts';
+import * as tf from '@tensorflow/tfjs-core';
 import { predictClips } from './predict-clips.ts';
+import { describeChoice, isOutOfMemory, OutOfMemoryError, resolveMicroBatch } from '../backend/micro-batch.ts';
 import { formatEvalReport } from './report.ts';
 import { frozenClasses } from '../report/n-c-summary.ts';
 import type { EvalSettings } from './report-sections.ts';
@@ -84,7 +86,21 @@ export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions =
   const { outFrames } = shape;
   const classes = source.classes;
   log.info({ checkpoint: dir, subset, clips: refs.length }, 'predicting');
-  const pred = predictClips(model, source, refs, shape, config.train.batch_size);
+  // clips per forward pass: train.micro_batch, or with `auto` a forward-only memory probe, so that a net whose
+  // training batch did not fit (DCASE 2019 on wasm) does not trap here either
+  const inference = await resolveMicroBatch(config.train.micro_batch, config.train.batch_size, backend.backend, config.train.memory_limit_gib, (m) =>
+    tf.tidy(() => {
+      model.predict(tf.zeros([m, shape.frames, shape.nMels]));
+    }),
+  );
+  log.debug(describeChoice(inference, config.train.batch_size));
+  let pred: ReturnType<typeof predictClips>;
+  try {
+    pred = predictClips(model, source, refs, shape, inference.micro);
+  } catch (err) {
+    if (!isOutOfMemory(err)) throw err;
+    throw new OutOfMemoryError(`predicting ${inference.micro} clip(s) per pass ran out of memory on the ${backend.backend} backend; set a smaller train.micro_batch in ${join(paths.run, 'config.yaml')}, or use --backend tensorflow`);
+  }
 
   for (let i = 0; i < refs.length; i++) {
     const name = refs[i].clip.npy;

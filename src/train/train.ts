@@ -28,7 +28,7 @@ import { loadModel } from '../model/model-io.ts';
 import { poolingHooks } from '../model/pooling-hooks.ts';
 import { stepProbe, trainStep } from './accumulate.ts';
 import { sigmoidRampup } from './losses.ts';
-import { describeChoice, guardMemory, resolveMicroBatch } from './micro-batch.ts';
+import { describeChoice, guardMemory, resolveMicroBatch } from '../backend/micro-batch.ts';
 import { clipF1PerClass } from '../metrics/tagging.ts';
 import { countClipDecisions, updateUnfrozen, zeroCounts } from './pooling-gate.ts';
 import { validationMetrics, type ValidationMetrics } from './validate.ts';
