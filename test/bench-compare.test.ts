@@ -88,7 +88,7 @@ test('sed bench: --compare-pytorch outside `bench train` is a usage error (exit 
   let err = '';
   const code = await main(['node', 'sed', 'bench', 'features', '--compare-pytorch'], { stdout: () => {}, stderr: (t) => (err += t) });
   assert.equal(code, 2);
-  assert.match(err, /--compare-pytorch goes with `sed bench train`/);
+  assert.match(err, /--compare-pytorch goes with `npx sed bench train`/);
 });
 
 test('writeBenchDataset: a DCASE 2019 folder that `sed features` reads, at the DESED setting ([626, 128] per 10 s clip)', async () => {

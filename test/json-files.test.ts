@@ -43,14 +43,14 @@ test('stats.json: valid files come back unchanged (same keys, same order); bad o
   assert.equal(JSON.stringify(readStats(join(tmp, 's1'), 'abc')), JSON.stringify(good));
   // statistics of other feature settings than the store's: refused, naming the file (issue 13 item 4)
   const f1 = join(tmp, 's1', 'stats.json');
-  assert.throws(() => readStats(join(tmp, 's1'), 'def'), isDataError(f1, 'statistics of feature settings abc, the store\'s features are def: re-run `sed features`'));
+  assert.throws(() => readStats(join(tmp, 's1'), 'def'), isDataError(f1, 'statistics of feature settings abc, the store\'s features are def: re-run `npx sed features`'));
   const f2 = put('s2/stats.json', { mean: [1, 2], std: [0.5, null], frames: 10, subsets: ['weak'], settings_hash: 'abc' });
   assert.throws(() => readStats(join(tmp, 's2')), isDataError(f2, 'not a valid feature statistics (stats.json): std[1]: expected a number, got null'));
   const f3 = put('s3/stats.json', { mean: [1, 2], std: [0.5], frames: 10, subsets: [], settings_hash: 'abc' });
   assert.throws(() => readStats(join(tmp, 's3')), isDataError(f3, 'not a valid feature statistics (stats.json): std: mean and std have different lengths'));
   const f4 = put('s4/stats.json', '{"mean": [1,');
   assert.throws(() => readStats(join(tmp, 's4')), (e: unknown) => e instanceof DataError && e.file === f4 && /unreadable feature statistics/.test(e.message));
-  assert.throws(() => readStats(join(tmp, 'none')), isDataError(join(tmp, 'none', 'stats.json'), 'no feature statistics (stats.json) here: run `sed features` first'));
+  assert.throws(() => readStats(join(tmp, 'none')), isDataError(join(tmp, 'none', 'stats.json'), 'no feature statistics (stats.json) here: run `npx sed features` first'));
 });
 
 test('features.json: settings are checked with the config schema', () => {

@@ -145,7 +145,7 @@ export async function writeJson(file: string, value: unknown): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(value, null, 1)}\n`);
 }
 
-const MISSING = 'run `sed features` first';
+const MISSING = 'run `npx sed features` first';
 
 /** features.json of the store in `out`, checked (STORE_INFO_SCHEMA); DataError naming the file otherwise. */
 export const readStoreInfo = (out: string): StoreInfo => readJsonFile(storeInfoPath(out), STORE_INFO_SCHEMA, 'feature store (features.json)', MISSING);
@@ -156,7 +156,7 @@ export const readStoreInfo = (out: string): StoreInfo => readJsonFile(storeInfoP
 export function readStats(out: string, expectHash?: string): FeatureStats {
   const stats = readJsonFile(statsPath(out), FEATURE_STATS_SCHEMA, 'feature statistics (stats.json)', MISSING);
   if (expectHash !== undefined && stats.settings_hash !== expectHash)
-    throw new DataError(statsPath(out), `statistics of feature settings ${stats.settings_hash}, the store's features are ${expectHash}: re-run \`sed features\``);
+    throw new DataError(statsPath(out), `statistics of feature settings ${stats.settings_hash}, the store's features are ${expectHash}: re-run \`npx sed features\``);
   return stats;
 }
 
@@ -179,7 +179,7 @@ export function readManifest(out: string, subset: string, expectHash?: string): 
   const file = manifestPath(out, subset);
   const manifest = readJsonFile(file, MANIFEST_SCHEMA, `manifest of subset '${subset}'`, MISSING);
   if (expectHash && manifest.settings_hash !== expectHash)
-    throw new DataError(file, `features were made with settings ${manifest.settings_hash}, expected ${expectHash}: re-run \`sed features\``);
+    throw new DataError(file, `features were made with settings ${manifest.settings_hash}, expected ${expectHash}: re-run \`npx sed features\``);
   return manifest;
 }
 

@@ -53,9 +53,9 @@ export function registerBench(ctx: CliContext) {
   ]).action(async (what: string, opts: BenchOptions) => {
       const log = loggerFor(ctx.program, ctx.io);
       const print = (result: object) => ctx.io.stdout(`${JSON.stringify(result)}\n`);
-      if (opts.comparePytorch && what !== 'train') throw new UsageError('--compare-pytorch goes with `sed bench train`');
+      if (opts.comparePytorch && what !== 'train') throw new UsageError('--compare-pytorch goes with `npx sed bench train`');
       if (opts.comparePytorch && opts.model === 'dcase2019') throw new UsageError('--compare-pytorch times the reference model only (--model reference)');
-      if (opts.compareTorchaudio && what !== 'features') throw new UsageError('--compare-torchaudio goes with `sed bench features`');
+      if (opts.compareTorchaudio && what !== 'features') throw new UsageError('--compare-torchaudio goes with `npx sed bench features`');
       if (opts.compareTorchaudio) {
         const result = await compareFeaturesWithTorchaudio({
           clips: opts.clips ?? 100,
