@@ -15,6 +15,11 @@ import { synthesizeDataset } from '../synth/synthesize.ts';
 import { storeInfoPath } from '../features/store.ts';
 import { ConfigError } from '../errors.ts';
 import { runTrain } from '../train/train.ts';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { threadEnvVars } from '../bench/train-compare.ts';
+import { SedError } from '../errors.ts';
+import type { RunOneTask } from './run-one.ts';
 import type { Logger } from '../util/log.ts';
 import { meanStd, spearman } from '../report/stats.ts';
 import { ncDurationCheck, ncMarkdown, ncSummary, ncVsDurationSvg, trainingCurvesSvg } from '../report/n-c-summary.ts';
@@ -32,6 +37,42 @@ export interface ReproduceSummary {
 
 const FAMILIES = ['event_based', 'segment_based', 'tagging'] as const;
 
+export interface ReproduceOptions {
+  /**
+   * Runs (train + eval) at once, each in its own process with every thread pool capped at one thread
+   * (reproduce/run-one.ts: the same runTrain/runEval calls, so the files are those of a serial run). Default 1: in
+   * this process, one after the other.
+   */
+  jobs?: number;
+}
+
+const RUN_ONE = fileURLToPath(new URL('./run-one.ts', import.meta.url));
+// tsx's loader by its resolved location, so that the child works from any working directory
+const TSX = import.meta.resolve('tsx');
+
+/** Runs each task in a child process, `jobs` at a time; throws (after the others finish) naming the failed runs. */
+async function runInChildren(tasks: RunOneTask[], jobs: number, log: Logger): Promise<void> {
+  const failures: string[] = [];
+  let next = 0;
+  const env = { ...process.env, ...threadEnvVars(1) };
+  const lane = async () => {
+    while (next < tasks.length) {
+      const t = tasks[next++]!;
+      log.info({ run: t.run }, t.train ? 'training (child process)' : 'evaluating (child process)');
+      const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', TSX, RUN_ONE, JSON.stringify(t)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('error', (e) => resolve({ code: null, stderr: e.message }));
+        child.on('close', (c) => resolve({ code: c, stderr: err }));
+      });
+      if (code !== 0) failures.push(`${t.run}: ${stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, lane));
+  if (failures.length) throw new SedError(`${failures.length} reproduction run(s) failed: ${failures.join('; ')}`);
+}
+
 /**
  * The `reproduce` stage: synth (when data.root is empty) → features → one training run per head in
  * `config.reproduce.heads` and seed in `config.reproduce.seeds` → eval, reusing finished stages under `paths.out`;
@@ -39,7 +80,7 @@ const FAMILIES = ['event_based', 'segment_based', 'tagging'] as const;
  * Spearman ρ) and the plots, and returns the paper's two checks (power pooling ahead on event F1; ρ(n_c, duration)
  * negative) with `passed`. Errors of the stages pass through.
  */
-export async function runReproduce(config: SedConfig, paths: { out: string }, log: Logger): Promise<ReproduceSummary> {
+export async function runReproduce(config: SedConfig, paths: { out: string }, log: Logger, opts: ReproduceOptions = {}): Promise<ReproduceSummary> {
   const seconds: Record<string, number> = {};
   const timed = async <T>(stage: string, fn: () => Promise<T>) => {
     const start = Date.now();
@@ -78,6 +119,7 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
   const reportedOn = { subset: reportSubset, clips: storeSubsets.find((s) => s.name === reportSubset)!.clips, held_out: Boolean(testSubset), selected_on: storeSubsets.find((s) => s.role === 'validation')?.name ?? null };
 
   const rows: { head: PoolingName; seed: number; id: string; metrics: Record<string, Record<string, number | null>> }[] = [];
+  const pending: RunOneTask[] = [];
   let trained = 0;
   for (const head of r.heads) {
     for (const seed of r.seeds) {
@@ -93,13 +135,28 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
         await rm(join(paths.out, 'eval', id), { recursive: true, force: true });
       }
       const fresh = !existsSync(join(run, 'summary.json'));
-      if (fresh) {
-        log.info({ run: id }, 'training');
-        await timed('train', () => runTrain(runConfig, { features, out: run }, log, { resume: existsSync(join(run, 'metrics.jsonl')) }));
-        trained++;
+      if (fresh) trained++;
+      if (!fresh && existsSync(join(evalDir, 'metrics.json'))) continue;
+      pending.push({ config: runConfig, features, run, evalDir, subset: reportSubset, train: fresh, resume: existsSync(join(run, 'metrics.jsonl')) });
+    }
+  }
+  const jobs = Math.max(1, opts.jobs ?? 1);
+  if (jobs === 1) {
+    for (const t of pending) {
+      if (t.train) {
+        log.info({ run: t.run }, 'training');
+        await timed('train', () => runTrain(t.config, { features: t.features, out: t.run }, log, { resume: t.resume }));
       }
-      if (fresh || !existsSync(join(evalDir, 'metrics.json'))) await timed('eval', () => runEval({ run, features, out: evalDir }, log, { subset: reportSubset }));
-      rows.push({ head, seed, id, metrics: JSON.parse(readFileSync(join(evalDir, 'metrics.json'), 'utf8')) });
+      await timed('eval', () => runEval({ run: t.run, features: t.features, out: t.evalDir }, log, { subset: t.subset }));
+    }
+  } else {
+    log.info({ runs: pending.length, jobs }, 'training and evaluating in parallel processes, one thread each');
+    await timed('train_eval_parallel', () => runInChildren(pending, jobs, log));
+  }
+  for (const head of r.heads) {
+    for (const seed of r.seeds) {
+      const id = `${head}-seed${seed}`;
+      rows.push({ head, seed, id, metrics: JSON.parse(readFileSync(join(paths.out, 'eval', id, reportSubset, 'metrics.json'), 'utf8')) });
     }
   }
 
