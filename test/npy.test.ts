@@ -30,3 +30,14 @@ test('truncated or foreign files name the file', () => {
   assert.throws(() => decodeNpy(bytes.subarray(0, bytes.length - 4), 'a.npy'), (e: unknown) => e instanceof DataError && /a\.npy: truncated/.test(e.message));
   assert.throws(() => decodeNpy(new Uint8Array([1, 2, 3]), 'b.npy'), /b\.npy: not a \.npy/);
 });
+
+test('regression: decodeNpy of a Node Buffer reads the data, not the start of the pooled buffer behind it', () => {
+  // Buffer.from(small) lives inside Node's shared 8 KiB pool at a non-zero offset, and Buffer#slice is a view: the old
+  // code read its floats from offset 0 of that pool.
+  const data = new Float32Array([1.5, -2.25, 3.125]);
+  const npy = encodeNpy(data, [3]);
+  const padding = Buffer.from('x'.repeat(13)); // moves the next pooled Buffer off any 64-byte boundary
+  const asBuffer = Buffer.from(npy);
+  assert.ok(padding.length > 0 && asBuffer.byteOffset > 0, 'the test needs a pooled Buffer at a non-zero offset');
+  assert.deepEqual(Array.from(decodeNpy(asBuffer, 'b.npy').data), [1.5, -2.25, 3.125]);
+});

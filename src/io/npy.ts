@@ -52,6 +52,7 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = headerStart + headerLength;
   if (bytes.length - dataStart < count * 4) throw new DataError(file, `truncated .npy data: need ${count * 4} bytes, have ${bytes.length - dataStart}`);
-  const copy = bytes.slice(dataStart, dataStart + count * 4);
+  // Uint8Array's slice copies; a Node Buffer's slice is a view into a pooled ArrayBuffer, so call it explicitly
+  const copy = Uint8Array.prototype.slice.call(bytes, dataStart, dataStart + count * 4);
   return { data: new Float32Array(copy.buffer, 0, count), shape };
 }
