@@ -39,5 +39,5 @@ test('regression: decodeNpy of a Node Buffer reads the data, not the start of th
   const padding = Buffer.from('x'.repeat(13)); // moves the next pooled Buffer off any 64-byte boundary
   const asBuffer = Buffer.from(npy);
   assert.ok(padding.length > 0 && asBuffer.byteOffset > 0, 'the test needs a pooled Buffer at a non-zero offset');
-  assert.deepEqual(Array.from(decodeNpy(asBuffer, 'b.npy').data), [1.5, -2.25, 3.125]);
+  assert.deepEqual(Array.from(decodeNpy(asBuffer as unknown as Uint8Array, 'b.npy').data), [1.5, -2.25, 3.125]);
 });
