@@ -38,7 +38,9 @@ test('reproduce --jobs 2 gives byte-identical results, metrics and weights to a 
     for (const id of ['power-seed1', 'linear_softmax-seed1']) {
       const weights = (readdirSync(join(serial, 'runs', id), { recursive: true }) as string[]).filter((f) => f.endsWith('weights.bin')).map((f) => join('runs', id, f));
       assert.ok(weights.length > 0, `${id}: no weights.bin`);
-      for (const file of [join('eval', id, 'metrics.json'), ...weights]) {
+      const evalFiles = (readdirSync(join(serial, 'eval', id), { recursive: true }) as string[]).filter((f) => f.endsWith('metrics.json')).map((f) => join('eval', id, f));
+      assert.ok(evalFiles.length > 0, `${id}: no eval metrics.json`);
+      for (const file of [...evalFiles, ...weights]) {
         assert.ok(readFileSync(join(serial, file)).toString('base64') === readFileSync(join(parallel, file)).toString('base64'), `${file} differs`);
       }
     }
