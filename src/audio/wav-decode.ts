@@ -143,17 +143,8 @@ function parseWav(bytes: Uint8Array, file: string): ParsedWav {
   if (!data) throw new DataError(file, 'no data chunk');
 
   const available = Math.max(0, bytes.length - data.offset);
-  let dataBytes = data.declaredBytes;
-  let truncated = false;
-  if (dataBytes === 0xffffffff) dataBytes = available; // streaming writers' placeholder size
-  else if (dataBytes === 0 && available > 0) {
-    warnings.push(`data chunk declares 0 bytes but ${available} follow it; read them to the end of the file as audio (a header never patched)`);
-    dataBytes = available;
-  } else if (dataBytes > available) {
-    warnings.push(`data chunk declares ${dataBytes} bytes but only ${available} are present (truncated file); decoded the whole frames present`);
-    dataBytes = available;
-    truncated = true;
-  }
+  const { dataBytes, warning, truncated } = dataChunkExtent(data.declaredBytes, available);
+  if (warning) warnings.push(warning);
   const frameCount = Math.floor(dataBytes / fmt.blockAlignBytes);
   if (frameCount === 0) {
     throw new DataError(file, `no audio: the data chunk declares ${data.declaredBytes} bytes and holds no complete frame (${available} bytes present)`);
@@ -161,6 +152,21 @@ function parseWav(bytes: Uint8Array, file: string): ParsedWav {
   const leftover = dataBytes - frameCount * fmt.blockAlignBytes;
   if (leftover !== 0 && warnings.length === 0) warnings.push(`data chunk ends with a partial frame (${leftover} bytes), dropped`);
   return { fmt, dataOffset: data.offset, frameCount, warnings, truncated };
+}
+
+/**
+ * How many bytes of a data chunk to read, given its declared size and the bytes that follow its header in the file:
+ * 0xFFFFFFFF (streaming writers' placeholder) and 0 with bytes after it (a header never patched) read to the end of the
+ * file, the second with a warning; a declared size past the end is a truncated file, read to the end with a warning.
+ * Shared by decodeWav and the streaming reader of `sed predict`, so both read a file the same way.
+ */
+export function dataChunkExtent(declaredBytes: number, availableBytes: number): { dataBytes: number; warning: string | null; truncated: boolean } {
+  if (declaredBytes === 0xffffffff) return { dataBytes: availableBytes, warning: null, truncated: false };
+  if (declaredBytes === 0 && availableBytes > 0)
+    return { dataBytes: availableBytes, warning: `data chunk declares 0 bytes but ${availableBytes} follow it; read them to the end of the file as audio (a header never patched)`, truncated: false };
+  if (declaredBytes > availableBytes)
+    return { dataBytes: availableBytes, warning: `data chunk declares ${declaredBytes} bytes but only ${availableBytes} are present (truncated file); decoded the whole frames present`, truncated: true };
+  return { dataBytes: declaredBytes, warning: null, truncated: false };
 }
 
 /**

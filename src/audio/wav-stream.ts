@@ -9,7 +9,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { DataError } from '../errors.ts';
-import { decodeWav } from './wav-decode.ts';
+import { dataChunkExtent, decodeWav } from './wav-decode.ts';
 import { monoFromWaveform } from './waveform.ts';
 
 export interface WavStream {
@@ -93,17 +93,8 @@ async function readHeader(handle: FileHandle, path: string): Promise<WavStream> 
   const frameBytes = frameBytesOf(fmtCopy);
   const probe = decodeWav(miniFile(new Uint8Array(Math.ceil(frameBytes))), path);
   const channelCount = probe.channels.length;
-  const available = fileBytes - data.offset;
-  const warnings: string[] = [];
-  let dataBytes = data.declared;
-  if (dataBytes === 0xffffffff) dataBytes = available;
-  else if (dataBytes === 0 && available > 0) {
-    warnings.push(`data chunk declares 0 bytes but ${available} follow it; read them to the end of the file as audio (a header never patched)`);
-    dataBytes = available;
-  } else if (dataBytes > available) {
-    warnings.push(`data chunk declares ${dataBytes} bytes but only ${available} are present (truncated file); decoded the whole frames present`);
-    dataBytes = available;
-  }
+  const { dataBytes, warning } = dataChunkExtent(data.declared, fileBytes - data.offset);
+  const warnings = warning ? [warning] : [];
   const frameCount = Math.floor(dataBytes / frameBytes);
   if (frameCount === 0) {
     throw new DataError(path, data.declared === 0 ? 'empty data chunk (0 bytes): no audio to score' : `data chunk holds no complete frame (${dataBytes} bytes, ${frameBytes} per frame)`);
