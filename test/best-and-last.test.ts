@@ -1,5 +1,5 @@
 /**
- * best/ and checkpoints/last/ stay consistent whenever training stops (src/train/best-and-last.ts). Regression:
+ * best/ and checkpoints/last/ stay consistent whenever training stops (src/checkpoint/best-and-last.ts). Regression:
  * best/ was written after last/, so a crash between the two left last/state.json naming a best epoch that best/ did
  * not hold. Crashes are injected with a checkpoint writer that fails at a chosen call; folders hold only state.json
  * and model.json, which is all the protocol looks at.
@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bestCheckpointDir, lastCheckpointDir, reconcileBest, writeEpochCheckpoints } from '../src/train/best-and-last.ts';
-import { readState, type CheckpointContent } from '../src/train/checkpoint.ts';
+import { bestCheckpointDir, lastCheckpointDir, reconcileBest, writeEpochCheckpoints } from '../src/checkpoint/best-and-last.ts';
+import { readState, type CheckpointContent } from '../src/checkpoint/checkpoint.ts';
 import { checkpointDir } from '../src/infer/run-folder.ts';
 
 /** The content of epoch `epoch`, whose best epoch so far is `bestEpoch`. */

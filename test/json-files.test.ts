@@ -8,7 +8,7 @@ import { resolveConfig } from '../src/config/load.ts';
 import { DataError } from '../src/errors.ts';
 import { readManifest, readStats, readStoreInfo, RUN_FEATURE_STATS_SCHEMA } from '../src/features/store.ts';
 import { checkJson, readJsonFile } from '../src/io/json-file.ts';
-import { readState } from '../src/train/checkpoint.ts';
+import { readState } from '../src/checkpoint/checkpoint.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sed-json-'));
 const put = (rel: string, value: unknown) => {

@@ -28,7 +28,7 @@ import { formatEvalReport } from './report.ts';
 import { frozenClasses } from '../report/n-c-summary.ts';
 import type { EvalSettings } from './report-sections.ts';
 import { readClassesJson } from '../data/classes.ts';
-import { readState } from '../train/checkpoint.ts';
+import { readState } from '../checkpoint/checkpoint.ts';
 import { checkpointDir } from './run-folder.ts';
 
 export interface EvalPaths {

@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../errors.ts';
-import { bestCheckpointDir } from '../train/best-and-last.ts';
+import { bestCheckpointDir } from '../checkpoint/best-and-last.ts';
 
 /**
  * The folder of a run's checkpoint: 'best' → <run>/best (or where a run stopped mid-write left the best epoch that
- * checkpoints/last/state.json names: train/best-and-last.ts), 'last' → <run>/checkpoints/last, any other name →
+ * checkpoints/last/state.json names: checkpoint/best-and-last.ts), 'last' → <run>/checkpoints/last, any other name →
  * <run>/checkpoints/<name> (e.g. epoch-007). Throws DataError when that folder has no model.json.
  */
 export function checkpointDir(run: string, checkpoint = 'best'): string {

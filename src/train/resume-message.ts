@@ -1,5 +1,5 @@
 /** The line `sed train --resume` logs, counting epochs and steps from 1 as the progress display does. */
-import type { TrainState } from './checkpoint.ts';
+import type { TrainState } from '../checkpoint/checkpoint.ts';
 
 /**
  * Where a resumed run continues: `state.epoch` epochs are complete and `state.batch_in_epoch` steps of the next one.

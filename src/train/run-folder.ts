@@ -9,7 +9,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { Logger } from '../util/log.ts';
-import { findCheckpoint, readState } from './checkpoint.ts';
+import { findCheckpoint, readState } from '../checkpoint/checkpoint.ts';
+import { lastCheckpointDir } from '../checkpoint/best-and-last.ts';
 
 /** What an earlier, unfinished start may leave behind without a checkpoint: cleared before a fresh start. */
 const LEFTOVERS = ['metrics.jsonl', 'n_c.json', 'summary.json', 'best.next'];
@@ -17,7 +18,7 @@ const LEFTOVERS = ['metrics.jsonl', 'n_c.json', 'summary.json', 'best.next'];
 /** Temporary siblings of atomic writes (`x.<pid>.<hex>.tmp`, `last.<hex>.tmp`) left by a process killed mid-write. */
 const TEMPORARY = /\.(\d+\.)?[0-9a-f]{8}\.tmp$/;
 
-export const lastCheckpointDir = (out: string) => join(out, 'checkpoints', 'last');
+export { lastCheckpointDir };
 
 /**
  * Prepares `out` for training and returns the checkpoint folder to resume from, or null for a fresh start.

@@ -17,7 +17,7 @@ import { buildCrnn } from '../model/crnn.ts';
 import type { Logger } from '../util/log.ts';
 import { createProgress } from '../util/progress.ts';
 import { Rng, withMathRandom } from '../util/rng.ts';
-import { readState, restoreOptimizer, writeCheckpoint, type TrainState } from './checkpoint.ts';
+import { readState, restoreOptimizer, writeCheckpoint, type TrainState } from '../checkpoint/checkpoint.ts';
 import { resumeMessage } from './resume-message.ts';
 import { logPoolingStart, warnIfPoolingNeverLearns } from './pooling-warmup.ts';
 import { lastCheckpointDir, prepareRunFolder } from './run-folder.ts';
@@ -34,7 +34,7 @@ import { countClipDecisions, updateUnfrozen, zeroCounts } from './pooling-gate.t
 import { validationMetrics, type ValidationMetrics } from './validate.ts';
 import { checkResumeConfig } from './resume-check.ts';
 import { frozenClasses } from '../report/n-c-summary.ts';
-import { reconcileBest, writeEpochCheckpoints } from './best-and-last.ts';
+import { reconcileBest, writeEpochCheckpoints } from '../checkpoint/best-and-last.ts';
 
 export interface TrainPaths {
   features: string;

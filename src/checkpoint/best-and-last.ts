@@ -15,9 +15,9 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findCheckpoint, readState, replaceDir, writeCheckpoint, type CheckpointContent } from './checkpoint.ts';
-import { lastCheckpointDir } from './run-folder.ts';
 
-export { lastCheckpointDir };
+/** A run's latest checkpoint folder: <run>/checkpoints/last. */
+export const lastCheckpointDir = (run: string) => join(run, 'checkpoints', 'last');
 const bestDir = (run: string) => join(run, 'best');
 const pendingBestDir = (run: string) => join(run, 'best.next');
 
