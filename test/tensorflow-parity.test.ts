@@ -8,7 +8,10 @@
  *   (Eigen's vectorised reductions vs a JS loop);
  * - a CRNN training step: loss ≤ 1e-5 relative, every gradient ≤ 1e-3 — BatchNorm's batch statistics and the
  *   convolutions' long sums (oneDNN off, Eigen's blocked GEMM) amplify the last-bit differences through 2 conv blocks;
- * - the fused BiGRU: ≤ 1e-4, as in fused-gru.test.ts.
+ * - the fused BiGRU: ≤ 1e-4, as in fused-gru.test.ts;
+ * - TensorFlow's fused BatchNorm (FusedBatchNormV3 / FusedBatchNormGradV3) against batch normalisation written out
+ *   in float64 here: forward and batch statistics ≤ 1e-5, gradients ≤ 1e-4; against the stock layer on cpu: outputs
+ *   and moving averages ≤ 1e-5, gradients ≤ 1e-4. ReluGrad: exact (it selects ∂y or 0).
  * Exact equality is asserted only within one backend (save → load, resume).
  */
 import { test } from 'node:test';
@@ -26,6 +29,9 @@ import type { NetConfig, PoolingConfig, PoolingName, SedConfig } from '../src/co
 import { runFeatures } from '../src/features/run-features.ts';
 import { buildCrnn, poolingHeadOf } from '../src/model/crnn.ts';
 import { FusedBiGru, fusedBiGru } from '../src/model/fused-bi-gru.ts';
+import { BatchNormalization, fusedBatchNormTraining } from '../src/model/fused-batch-norm.ts';
+import { fusedRelu, ReLU } from '../src/model/fused-relu.ts';
+import { tensorflowKernelsActive, useTensorflowKernels } from '../src/backend/tensorflow-kernels.ts';
 import { biGruTfOps, type GruWeights } from '../src/model/gru-math.ts';
 import { createPoolingHead, POOLING_NAMES } from '../src/model/pooling/registry.ts';
 import { PowerPooling } from '../src/model/pooling/power-pooling.ts';
@@ -177,6 +183,170 @@ test('a CRNN training step (forward, gradients, Adam) on tensorflow equals cpu f
   }
 });
 
+const tmp = mkdtempSync(join(tmpdir(), 'sed-tf-parity-'));
+
+/**
+ * Training-mode batch normalisation of x [n, c] (rows = every position of every clip) in float64, from the
+ * definition: μ = Σx/n, σ² = Σ(x − μ)²/n, x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β; and for L = Σ dy·y:
+ * ∂β = Σ dy, ∂γ = Σ dy·x̂, ∂x = γ/√(σ² + ε) · (dy − ∂β/n − x̂·∂γ/n) (the batch statistics differentiated too).
+ */
+function batchNormF64(x: Float32Array, dy: Float32Array, gamma: Float32Array, beta: Float32Array, c: number, eps: number) {
+  const n = x.length / c;
+  const mean = new Float64Array(c);
+  const variance = new Float64Array(c);
+  for (let i = 0; i < x.length; i++) mean[i % c]! += x[i]! / n;
+  for (let i = 0; i < x.length; i++) variance[i % c]! += (x[i]! - mean[i % c]!) ** 2 / n;
+  const xhat = Float64Array.from(x, (v, i) => (v - mean[i % c]!) / Math.sqrt(variance[i % c]! + eps));
+  const y = Float64Array.from(xhat, (v, i) => gamma[i % c]! * v + beta[i % c]!);
+  const dBeta = new Float64Array(c);
+  const dGamma = new Float64Array(c);
+  for (let i = 0; i < x.length; i++) {
+    dBeta[i % c]! += dy[i]!;
+    dGamma[i % c]! += dy[i]! * xhat[i]!;
+  }
+  const dx = Float64Array.from(x, (_, i) => {
+    const k = i % c;
+    return (gamma[k]! / Math.sqrt(variance[k]! + eps)) * (dy[i]! - dBeta[k]! / n - (xhat[i]! * dGamma[k]!) / n);
+  });
+  return { y, mean, variance, dx, dGamma, dBeta };
+}
+
+test('FusedBatchNormV3/GradV3 in training mode: output, batch statistics and ∂x, ∂γ, ∂β equal the float64 definition', { skip }, async () => {
+  await selectBackend('tensorflow');
+  assert.ok(tensorflowKernelsActive());
+  for (const [shape, eps] of [[[2, 3, 4, 5], 1e-3], [[1, 1, 1, 3], 1e-3], [[3, 7, 1, 2], 1e-5]] as const) {
+    const c = shape[3];
+    const size = shape[0] * shape[1] * shape[2] * c;
+    // Channel k offset by k and scaled by 1 + k so the channels' statistics differ.
+    const xv = Float32Array.from(uniform(41, size, -1, 1), (v, i) => (1 + (i % c)) * v + (i % c));
+    const dyv = uniform(42, size, -1, 1);
+    const gv = uniform(43, c, 0.5, 2);
+    const bv = uniform(44, c, -1, 1);
+    const want = batchNormF64(xv, dyv, gv, bv, c, eps);
+    const x = tf.tensor4d(xv, [...shape]);
+    const dy = tf.tensor4d(dyv, [...shape]);
+    const gamma = tf.tensor1d(gv);
+    const beta = tf.tensor1d(bv);
+    const { y, mean, variance } = fusedBatchNormTraining(x, gamma, beta, eps);
+    const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const out = fusedBatchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, eps);
+      tf.dispose([out.mean, out.variance]);
+      return tf.sum(tf.mul(out.y, dy));
+    })([x, gamma, beta]);
+    const at = `shape ${shape}`;
+    assert.ok(relErr(y.dataSync(), want.y) <= 1e-5, `${at} y: ${relErr(y.dataSync(), want.y)}`);
+    assert.ok(relErr(mean.dataSync(), want.mean) <= 1e-5, `${at} mean: ${relErr(mean.dataSync(), want.mean)}`);
+    // The biased variance Σ(x − μ)²/n (TensorFlow's output is n/(n − 1) times that; one row of one clip gives 0).
+    assert.ok(relErr(variance.dataSync(), want.variance) <= 1e-5, `${at} variance: ${relErr(variance.dataSync(), want.variance)}`);
+    [want.dx, want.dGamma, want.dBeta].forEach((w, i) => {
+      const e = relErr(grads[i]!.dataSync(), w);
+      assert.ok(e <= 1e-4, `${at} gradient ${['x', 'gamma', 'beta'][i]}: rel err ${e}`);
+    });
+    tf.dispose([x, dy, gamma, beta, y, mean, variance, ...grads]);
+  }
+});
+
+/**
+ * One BatchNormalization layer (momentum 0.9, ε 1e-3): two training calls on different batches, then an inference
+ * call; outputs, the gradients of the second training call (x, γ, β) and the moving averages, on `backend`.
+ */
+async function batchNormLayerOn(backend: Backend) {
+  await selectBackend(backend);
+  const layer = new BatchNormalization({ axis: -1, momentum: 0.9, epsilon: 1e-3, name: 'bn' });
+  const shape = [2, 5, 3, 4];
+  const size = 2 * 5 * 3 * 4;
+  const x1 = tf.tensor4d(Float32Array.from(uniform(51, size, -1, 3)), shape as [number, number, number, number]);
+  const x2 = tf.tensor4d(Float32Array.from(uniform(52, size, -2, 1)), shape as [number, number, number, number]);
+  const dy = tf.tensor4d(uniform(53, size, -1, 1), shape as [number, number, number, number]);
+  const y1 = layer.apply(x1, { training: true }) as tf.Tensor;
+  layer.setWeights([tf.tensor1d([0.5, 1, 1.5, 2]), tf.tensor1d([0, 0.5, -0.5, 1]), ...layer.getWeights().slice(2)]);
+  const vars = layer.trainableWeights.map((v) => v.read() as tf.Variable);
+  const f = (a: tf.Tensor) => tf.sum(tf.mul(layer.apply(a, { training: true }) as tf.Tensor, dy)) as tf.Scalar;
+  const dx = tf.grad(f)(x2);
+  const { grads } = tf.variableGrads(() => f(x2), vars);
+  const y3 = layer.apply(x1) as tf.Tensor; // inference: the moving averages
+  const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
+  const out = {
+    trainingOutput: read(y1),
+    inferenceOutput: read(y3),
+    grads: [read(dx), ...vars.map((v) => read(grads[v.name]!))],
+    // gamma, beta, moving_mean, moving_variance after three training calls (one from each of f's two uses above).
+    weights: layer.getWeights().map(read),
+    weightNames: layer.weights.map((w) => w.originalName),
+  };
+  tf.dispose([x1, x2, dy, y1, dx, y3, ...Object.values(grads)]);
+  layer.dispose();
+  return out;
+}
+
+test('BatchNormalization on tensorflow (fused kernels) equals the stock layer on cpu: outputs, gradients, moving averages, inference', { skip }, async () => {
+  const cpu = await batchNormLayerOn('cpu');
+  const ntf = await batchNormLayerOn('tensorflow');
+  assert.deepEqual(ntf.weightNames, ['bn/gamma', 'bn/beta', 'bn/moving_mean', 'bn/moving_variance']);
+  assert.ok(relErr(ntf.trainingOutput, cpu.trainingOutput) <= 1e-5, `training output: ${relErr(ntf.trainingOutput, cpu.trainingOutput)}`);
+  assert.ok(relErr(ntf.inferenceOutput, cpu.inferenceOutput) <= 1e-5, `inference output: ${relErr(ntf.inferenceOutput, cpu.inferenceOutput)}`);
+  cpu.grads.forEach((g, i) => assert.ok(relErr(ntf.grads[i]!, g) <= 1e-4, `gradient ${i}: ${relErr(ntf.grads[i]!, g)}`));
+  cpu.weights.forEach((w, i) => assert.ok(relErr(ntf.weights[i]!, w) <= 1e-5, `${cpu.weightNames[i]}: ${relErr(ntf.weights[i]!, w)}`));
+  // Three training calls with momentum 0.9 from (0, 1): the moving mean moved away from 0 (the test is not vacuous).
+  assert.ok(Math.max(...ntf.weights[2]!.map(Math.abs)) > 0.05);
+});
+
+test('on tensorflow, BatchNormalization and ReLU train through FusedBatchNormGradV3 and ReluGrad, and useTensorflowKernels(false) gives the stock ops the same result', { skip }, async () => {
+  await selectBackend('tensorflow');
+  const bn = new BatchNormalization({ name: 'bn' });
+  const relu = new ReLU({ name: 'act' });
+  const x = tf.tensor4d(uniform(61, 2 * 4 * 4 * 3, -1, 1), [2, 4, 4, 3]);
+  const f = (a: tf.Tensor) => tf.sum(tf.square(relu.apply(bn.apply(a, { training: true }) as tf.Tensor) as tf.Tensor)) as tf.Scalar;
+  const grad = () => {
+    let g: tf.Tensor | null = null;
+    return tf.profile(() => void (g = tf.grad(f)(x))).then((info) => ({ kernels: new Set(info.kernels.map((k) => k.name)), g: Float32Array.from(g!.dataSync()) }));
+  };
+  const fused = await grad();
+  for (const k of ['FusedBatchNormV3', 'FusedBatchNormGradV3', 'ReluGrad']) assert.ok(fused.kernels.has(k), `${k} not run: ${[...fused.kernels]}`);
+  assert.ok(!fused.kernels.has('Step'), 'tfjs relu gradient ran');
+  const before = useTensorflowKernels(false);
+  try {
+    const stock = await grad();
+    assert.ok(!stock.kernels.has('FusedBatchNormGradV3') && stock.kernels.has('Step'));
+    assert.ok(relErr(fused.g, stock.g) <= 1e-4, `fused vs stock: ${relErr(fused.g, stock.g)}`);
+  } finally {
+    useTensorflowKernels(before);
+  }
+  tf.dispose(x);
+  bn.dispose();
+  relu.dispose();
+});
+
+test('fusedRelu: max(x, 0) and ReluGrad passes ∂y exactly where x > 0 (0 at x = 0), hand-checked', { skip }, async () => {
+  await selectBackend('tensorflow');
+  const x = tf.tensor1d([-2, -0.5, 0, 0.25, 3]);
+  const dy = tf.tensor1d([1, 2, 3, 4, 5]);
+  const y = fusedRelu(x);
+  assert.deepEqual(Array.from(y.dataSync()), [0, 0, 0, 0.25, 3]);
+  const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(fusedRelu(a), dy)))(x);
+  assert.deepEqual(Array.from(g.dataSync()), [0, 0, 0, 4, 5]);
+  tf.dispose([x, dy, y, g]);
+});
+
+test('a CRNN saved on tensorflow keeps the stock layer classes and weight names, and loads back into the fused classes', { skip }, async () => {
+  await selectBackend('tensorflow');
+  const model = buildCrnn({ net: net('relu'), pooling: { head: 'average', n_init: 1, lambda: 0, lr: null, warmup_epochs: 0, unfreeze_f1: null }, nMels: 8, nClasses: 2, frames: 8 });
+  const layers = (model.toJSON(null, false) as unknown as { config: { layers: { class_name: string; name: string }[] } }).config.layers;
+  assert.equal(layers.find((l) => l.name === 'conv1_bn')?.class_name, 'BatchNormalization');
+  assert.equal(layers.find((l) => l.name === 'conv1_act')?.class_name, 'ReLU');
+  assert.deepEqual(
+    model.getLayer('conv1_bn').weights.map((w) => w.originalName),
+    ['conv1_bn/gamma', 'conv1_bn/beta', 'conv1_bn/moving_mean', 'conv1_bn/moving_variance'],
+  );
+  const dir = join(tmp, 'saved-relu');
+  await saveModel(model, dir);
+  const loaded = await loadModel(dir);
+  assert.ok(loaded.getLayer('conv1_bn') instanceof BatchNormalization);
+  assert.ok(loaded.getLayer('conv1_act') instanceof ReLU);
+  model.dispose();
+  loaded.dispose();
+});
+
 /** x, the six weight arrays and ∂L/∂out for a BiGRU problem. */
 function gruProblem(batch: number, frames: number, dims: number, units: number) {
   return {
@@ -229,8 +399,6 @@ test('the FusedBiGru layer runs a sequence on tensorflow as a few large kernels,
   tf.dispose(x);
   layer.dispose();
 });
-
-const tmp = mkdtempSync(join(tmpdir(), 'sed-tf-parity-'));
 
 test('a CRNN saved on tensorflow loads back with identical weights and predictions', { skip }, async () => {
   await selectBackend('tensorflow');

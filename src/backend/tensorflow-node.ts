@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodePackage, SetupSummary } from './native-setup.ts';
+import { registerTensorflowKernels } from './tensorflow-kernels.ts';
 
 /** Tried in this order: the CUDA build first (it also runs on CPU when it sees no GPU). */
 export const NODE_PACKAGES: readonly NodePackage[] = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
@@ -103,6 +104,7 @@ async function load(): Promise<TensorflowStatus> {
       return { ok: false, package: pkg, why: `${pkg} registered its backend with another copy of @tensorflow/tfjs-core` };
     }
     if (!(await tf.setBackend('tensorflow'))) return { ok: false, package: pkg, why: `${pkg}: the 'tensorflow' backend failed to initialise` };
+    registerTensorflowKernels();
     const backend = tf.backend() as unknown as { binding: { TF_Version: string }; isUsingGpuDevice: boolean };
     const depsDir = path.join(dir, 'deps');
     const installedJson = path.join(projectRoot, '.cache', 'tensorflow', 'installed.json');

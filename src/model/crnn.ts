@@ -16,6 +16,8 @@ import type { ConvBlockConfig, NetConfig, PoolingConfig } from '../config/types.
 import { ConfigError } from '../errors.ts';
 // tfjs-layers' GRU initialiser needs tensor methods the Node bundle of tfjs-core lacks.
 import './tensor-chained-ops.ts';
+import { BatchNormalization } from './fused-batch-norm.ts';
+import { ReLU } from './fused-relu.ts';
 import { Glu } from './glu.ts';
 import { applyBiGru, type BiGruImplementation } from './recurrent.ts';
 import { createPoolingHead } from './pooling/registry.ts';
@@ -75,10 +77,11 @@ function applyConvBlock(x: SymbolicTensor, block: ConvBlockConfig, index: number
       name,
     })
     .apply(x) as SymbolicTensor;
-  if (block.batch_norm) y = layers.batchNormalization({ axis: -1, name: `${name}_bn` }).apply(y) as SymbolicTensor;
+  // tfjs-layers' BatchNormalization and ReLU, with TensorFlow's fused gradients on the tensorflow backend.
+  if (block.batch_norm) y = new BatchNormalization({ axis: -1, name: `${name}_bn` }).apply(y) as SymbolicTensor;
   if (glu) y = new Glu({ name: `${name}_glu` }).apply(y) as SymbolicTensor;
   else if (block.activation === 'leaky_relu') y = layers.leakyReLU({ alpha: 0.2, name: `${name}_act` }).apply(y) as SymbolicTensor;
-  else y = layers.reLU({ name: `${name}_act` }).apply(y) as SymbolicTensor;
+  else y = new ReLU({ name: `${name}_act` }).apply(y) as SymbolicTensor;
   if (block.pool[0] > 1 || block.pool[1] > 1) {
     y = layers.maxPooling2d({ poolSize: block.pool, strides: block.pool, name: `${name}_pool` }).apply(y) as SymbolicTensor;
   }
