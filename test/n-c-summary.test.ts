@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../src/config/load.ts';
-import { frozenClasses, ncDurationCheck, ncMarkdown, ncSummary, ncVsDurationSvg, trainingCurvesSvg } from '../src/report/n-c-summary.ts';
+import { frozenClasses, ncDurationCheck, ncMarkdown, ncSummary, ncVsDurationSvg, releaseEpochs, trainingCurvesSvg } from '../src/report/n-c-summary.ts';
 
 test('frozenClasses: n_c exactly float32(n_init) under a freezing schedule; nothing without one', () => {
   const gated = resolveConfig({ pooling: { head: 'power', unfreeze_f1: 0.5, n_init: 1 } });
@@ -97,4 +97,18 @@ test("sed eval's report marks frozen classes beside their n_c", async () => {
   assert.match(md, /\| bell \| 1\.000 \(frozen, not learned\) \|/);
   assert.match(md, /\| click \| 2\.500 \|/);
   assert.match(md, /Frozen: bell never reached pooling\.unfreeze_f1/);
+});
+
+test('releaseEpochs and the n_c table: the first epoch whose pooling_unfrozen lists the class, per seed; – for never', () => {
+  const seed1 = [{ epoch: 1, pooling_unfrozen: [] }, { epoch: 2, pooling_unfrozen: ['fan'] }, { epoch: 3, pooling_unfrozen: ['fan', 'click'] }];
+  const seed2 = [{ epoch: 1, pooling_unfrozen: ['fan', 'knock'] }, { epoch: 2, pooling_unfrozen: ['fan', 'knock', 'click'] }];
+  const classes = ['click', 'knock', 'fan', 'bell'];
+  const released = [releaseEpochs(seed1, classes), releaseEpochs(seed2, classes)];
+  assert.deepEqual(released[0], { click: 3, knock: null, fan: 2, bell: null });
+  assert.deepEqual(releaseEpochs([{ epoch: 1 }], ['click']), { click: null }); // no gate: nothing listed
+  const md = ncMarkdown(ncSummary(perSeed, durations, released));
+  assert.match(md, /\| class \| mean event duration \(s\) \| learned n_c \| released after epoch \(per seed\) \|/);
+  assert.match(md, /\| click \| 0\.20 \| 1\.800 ± 0\.283 \| 3, 2 \|/);
+  assert.match(md, /\| bell \| 1\.00 \| frozen \(not learned in any of 2 seeds\) \| –, – \|/);
+  assert.doesNotMatch(ncMarkdown(ncSummary(perSeed, durations)), /released/); // without the gate's record, no column
 });

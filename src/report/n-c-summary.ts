@@ -29,6 +29,8 @@ export interface NcRow {
   n_c: { mean: number; std: number; n: number };
   frozen_seeds: number; // seeds in which n_c stayed frozen
   seeds: number;
+  /** Per seed, the 1-based epoch after which the class's n_c was released (pooling.unfreeze_f1), null = never; absent without a gate. */
+  released_epoch?: (number | null)[];
 }
 
 export interface NcSummary {
@@ -39,12 +41,17 @@ export interface NcSummary {
   classes: number;
 }
 
-/** Per-seed run n_c.json contents ({n_c, frozen?}) and class durations → the table and ρ over learned classes. */
-export function ncSummary(perSeed: { n_c: Record<string, number>; frozen?: string[] }[], durations: Map<string, number>): NcSummary {
+/**
+ * Per-seed run n_c.json contents ({n_c, frozen?}) and class durations → the table and ρ over learned classes.
+ * `released`, when given, holds per seed the epoch each class's n_c was released (see releaseEpochs), for the table.
+ */
+export function ncSummary(perSeed: { n_c: Record<string, number>; frozen?: string[] }[], durations: Map<string, number>, released?: Record<string, number | null>[]): NcSummary {
   const classes = Object.keys(perSeed[0]?.n_c ?? {}).filter((c) => durations.has(c));
   const rows = classes.map((c) => {
     const learnedIn = perSeed.filter((s) => !(s.frozen ?? []).includes(c));
-    return { class: c, mean_duration_sec: durations.get(c)!, n_c: meanStd(learnedIn.map((s) => s.n_c[c])), frozen_seeds: perSeed.length - learnedIn.length, seeds: perSeed.length };
+    const row: NcRow = { class: c, mean_duration_sec: durations.get(c)!, n_c: meanStd(learnedIn.map((s) => s.n_c[c])), frozen_seeds: perSeed.length - learnedIn.length, seeds: perSeed.length };
+    if (released) row.released_epoch = released.map((r) => r[c] ?? null);
+    return row;
   });
   const learned = rows.filter((r) => r.frozen_seeds < r.seeds);
   const rho = learned.length >= 2 ? spearman(learned.map((r) => r.n_c.mean), learned.map((r) => r.mean_duration_sec)) : NaN;
@@ -70,10 +77,12 @@ export function ncMarkdown(s: NcSummary): string {
     return r.frozen_seeds ? `${value} (frozen in ${r.frozen_seeds} of ${r.seeds} seeds, not averaged)` : value;
   };
   const rho = s.spearman_learned === null ? 'not computable' : s.spearman_learned.toFixed(3);
+  const withRelease = s.rows.some((r) => r.released_epoch);
+  const release = (r: NcRow) => (r.released_epoch ?? []).map((e) => (e === null ? '–' : String(e))).join(', ');
   return [
-    '| class | mean event duration (s) | learned n_c |',
-    '|---|---:|---:|',
-    ...[...s.rows].sort((a, b) => a.mean_duration_sec - b.mean_duration_sec).map((r) => `| ${r.class} | ${r.mean_duration_sec.toFixed(2)} | ${cell(r)} |`),
+    `| class | mean event duration (s) | learned n_c |${withRelease ? ' released after epoch (per seed) |' : ''}`,
+    `|---|---:|---:|${withRelease ? '---:|' : ''}`,
+    ...[...s.rows].sort((a, b) => a.mean_duration_sec - b.mean_duration_sec).map((r) => `| ${r.class} | ${r.mean_duration_sec.toFixed(2)} | ${cell(r)} |${withRelease ? ` ${release(r)} |` : ''}`),
     '',
     `Spearman ρ(n_c, duration) = ${rho} over the ${s.learned_classes} of ${s.classes} classes whose n_c was learned. "frozen": n_c never left pooling.n_init (the class never reached pooling.unfreeze_f1), so it is no learned value.`,
     '',
@@ -96,6 +105,15 @@ export function ncVsDurationSvg(s: NcSummary): string {
         : { x: r.mean_duration_sec, y: r.n_c.mean, yErr: r.n_c.std, label: r.frozen_seeds ? `${r.class} (frozen in ${r.frozen_seeds})` : r.class },
     ),
   });
+}
+
+/**
+ * The epoch (1-based, as metrics.jsonl counts) after which each class's pooling parameters were released by the
+ * per-class gate (pooling.unfreeze_f1): the first line whose `pooling_unfrozen` lists the class; null when none does.
+ * Lines without `pooling_unfrozen` (no gate) release nothing.
+ */
+export function releaseEpochs(curves: { epoch: number; pooling_unfrozen?: string[] }[], classes: string[]): Record<string, number | null> {
+  return Object.fromEntries(classes.map((c) => [c, curves.find((line) => line.pooling_unfrozen?.includes(c))?.epoch ?? null]));
 }
 
 /** One line of a run's metrics.jsonl, as far as the curves need it. */

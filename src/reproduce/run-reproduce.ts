@@ -22,7 +22,7 @@ import { SedError } from '../errors.ts';
 import type { RunOneTask } from './run-one.ts';
 import type { Logger } from '../util/log.ts';
 import { meanStd, spearman } from '../report/stats.ts';
-import { ncDurationCheck, ncMarkdown, ncSummary, ncVsDurationSvg, trainingCurvesSvg } from '../report/n-c-summary.ts';
+import { ncDurationCheck, ncMarkdown, ncSummary, ncVsDurationSvg, releaseEpochs, trainingCurvesSvg } from '../report/n-c-summary.ts';
 
 export interface ReproduceSummary {
   out: string;
@@ -99,7 +99,7 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
         if (!existsSync(dir)) throw new ConfigError(`reproduce.${key}`, `${dir} does not exist (make it with scripts/make-real-sound-set.ts)`);
       log.info({ root, clips: r.synth_clips, events: r.synth_events }, 'no data set found: mixing one from real recordings');
       const eventDurations = r.synth_event_durations ? (JSON.parse(readFileSync(r.synth_event_durations, 'utf8')) as Record<string, [number, number]>) : undefined;
-      await timed('synth', () => mixRealDataset({ eventsDir: r.synth_events, backgroundsDir: r.synth_backgrounds, eventDurations, outDir: root, clips: r.synth_clips, seed: r.synth_seed }));
+      await timed('synth', () => mixRealDataset({ eventsDir: r.synth_events, backgroundsDir: r.synth_backgrounds, eventDurations, outDir: root, clips: r.synth_clips, seed: r.synth_seed, snrDb: r.synth_snr_db }));
     } else {
       log.info({ root, clips: r.synth_clips }, 'no data set found: synthesizing one');
       await timed('synth', () => synthesizeDataset({ layout: config.data.layout, outDir: root, clips: r.synth_clips, seed: r.synth_seed }));
@@ -192,7 +192,9 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
   let rhoAllPerSeed: number[] = [];
   if (powerRuns.length && durations) {
     const perSeed = powerRuns.map((row) => JSON.parse(readFileSync(join(paths.out, 'runs', row.id, 'n_c.json'), 'utf8')) as { n_c: Record<string, number>; frozen?: string[] });
-    const nc = ncSummary(perSeed, durations); // ρ over learned classes only (report/n-c-summary.ts)
+    const curvesOf = (id: string) => readFileSync(join(paths.out, 'runs', id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const released = config.pooling.unfreeze_f1 === null ? undefined : powerRuns.map((row) => releaseEpochs(curvesOf(row.id), Object.keys(perSeed[0].n_c)));
+    const nc = ncSummary(perSeed, durations, released); // ρ over learned classes only (report/n-c-summary.ts)
     rho = nc.spearman_learned;
     ncCheck = ncDurationCheck(nc);
     // issue 17 asks for ρ with every class counted: a class frozen at n_init enters with that value
@@ -202,8 +204,7 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
     await writeFileAtomic(join(paths.out, 'n_c.json'), `${JSON.stringify({ spearman: rho, learned_classes: nc.learned_classes, spearman_all_classes: rhoAll, spearman_all_classes_per_seed: rhoAllPerSeed, classes: nc.rows }, nullNaN, 1)}\n`);
     await writeFileAtomic(join(paths.out, 'n_c.md'), ncMarkdown(nc) + `Spearman ρ(n_c, duration) with every class counted (frozen ones at their initial value): ${rhoAll.toFixed(3)} over the seed means (per seed: ${rhoAllPerSeed.map((x) => x.toFixed(3)).join(', ')}).\n`);
     await writeFileAtomic(join(paths.out, 'n_c_vs_duration.svg'), ncVsDurationSvg(nc));
-    const curves = readFileSync(join(paths.out, 'runs', powerRuns[0].id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    await writeFileAtomic(join(paths.out, 'training_curves.svg'), trainingCurvesSvg(curves, nc.rows.map((r) => r.class), powerRuns[0].id));
+    await writeFileAtomic(join(paths.out, 'training_curves.svg'), trainingCurvesSvg(curvesOf(powerRuns[0].id), nc.rows.map((r) => r.class), powerRuns[0].id));
   }
 
   const checks: ReproduceSummary['checks'] = [];
