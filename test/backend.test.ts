@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { selectBackend } from '../src/backend/select.ts';
+import { defaultThreads, MAX_WASM_THREADS } from '../src/backend/wasm-threads.ts';
 import { loadTensorflowNode } from '../src/backend/tensorflow-node.ts';
 import type { NetConfig, PoolingName } from '../src/config/types.ts';
 import { buildCrnn, poolingHeadOf } from '../src/model/crnn.ts';
@@ -29,7 +30,9 @@ test("explicit 'tensorflow' without tfjs-node fails with one line naming the set
 test('auto falls back to wasm with SIMD when tfjs-node is absent; cpu and wasm can be asked for', async () => {
   const auto = await selectBackend('auto');
   assert.ok(['tensorflow', 'wasm'].includes(auto.backend), auto.reason);
-  if (auto.backend === 'wasm') assert.match(auto.reason, /^no native tensorflow backend \(.+\); wasm with SIMD, 1 thread$/);
+  // wasm computes on defaultThreads() threads (every core unless OMP_NUM_THREADS says otherwise; wasm-threads.test.ts).
+  const threads = Math.min(defaultThreads(), MAX_WASM_THREADS);
+  if (auto.backend === 'wasm') assert.match(auto.reason, new RegExp(`^no native tensorflow backend \\(.+\\); wasm with SIMD, ${threads} threads?$`));
   else assert.match(auto.reason, /^fastest available: libtensorflow \d+\.\d+\.\d+ on the (CPU|GPU)/);
   assert.equal(tf.getBackend(), auto.backend);
   assert.deepEqual(await selectBackend('cpu'), { backend: 'cpu', reason: 'requested' });

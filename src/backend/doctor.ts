@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { selectBackend, describeTensorflow } from './select.ts';
+import { selectBackend, describeTensorflow, wasmThreadsFallbackReason } from './select.ts';
+import { defaultThreads, wasmThreadsUnsupported } from './wasm-threads.ts';
 import { loadTensorflowNode, type TensorflowStatus } from './tensorflow-node.ts';
 
 export interface BackendRow {
@@ -23,7 +24,11 @@ export interface DoctorReport {
   tensorflow: TensorflowStatus;
   /** Devices TensorFlow computes on ('CPU', plus 'GPU' when it placed ops on one), and what the NVIDIA driver lists. */
   devices: { tensorflow: string[]; nvidiaSmi: string };
-  wasm: { simd: boolean | null; threads: boolean | null; threadCount: number | null };
+  /**
+   * threads: whether wasm computes on more than one thread; threadCount: how many; threadsWhy: why one thread, when
+   * it is one (no threaded build here, one core, OMP_NUM_THREADS=1).
+   */
+  wasm: { simd: boolean | null; threads: boolean | null; threadCount: number | null; threadsWhy?: string };
   /** TensorFlow's logging variables as the native backend sees them (sed sets them unless the user did). */
   env: Record<string, string | null>;
   host: { node: string; cpus: number; platform: string };
@@ -35,6 +40,14 @@ function nvidiaSmi(): string {
   if (res.error) return (res.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no NVIDIA driver here (nvidia-smi not found)' : `nvidia-smi: ${res.error.message}`;
   const out = (res.stdout || res.stderr).trim().split('\n');
   return res.status === 0 ? out.join('; ') : `nvidia-smi failed: ${out[0]}`;
+}
+
+/** Why wasm runs on one thread here (called when it does). */
+function oneThreadWhy(): string {
+  const fallback = wasmThreadsFallbackReason();
+  if (fallback) return fallback;
+  if (defaultThreads() > 1) return 'the wasm backend was initialised on one thread before doctor ran';
+  return process.env.OMP_NUM_THREADS ? `OMP_NUM_THREADS=${process.env.OMP_NUM_THREADS}` : 'this machine has one core';
 }
 
 /** Loads every backend once and reports; never throws for a backend that is missing. */
@@ -50,9 +63,11 @@ export async function runDoctor(): Promise<DoctorReport> {
   try {
     const choice = await selectBackend('wasm');
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-    const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-    wasm = { simd, threads, threadCount: getThreadsCount() };
-    backends.push({ name: 'wasm', ok: true, detail: `${choice.reason.replace(/^requested; /, '')} (multithread support: ${threads ? 'yes' : 'no'}, threads in use: ${wasm.threadCount})` });
+    const threadCount = getThreadsCount();
+    wasm = { simd, threads: threadCount > 1, threadCount };
+    if (threadCount === 1) wasm.threadsWhy = oneThreadWhy();
+    const support = wasmThreadsUnsupported();
+    backends.push({ name: 'wasm', ok: true, detail: `${choice.reason.replace(/^requested; /, '')} (threaded build: ${support ? `no, ${support}` : 'yes'})` });
   } catch (err) {
     backends.push({ name: 'wasm', ok: false, detail: (err as Error).message });
   }
@@ -80,7 +95,7 @@ export function formatDoctor(r: DoctorReport): string {
     lines.push(`devices:    TensorFlow computes on ${r.devices.tensorflow.join(' + ')}${r.tensorflow.usingGpu ? '' : ' (no GPU)'}`);
   }
   lines.push(`nvidia:     ${r.devices.nvidiaSmi}`);
-  lines.push(`wasm:       SIMD ${r.wasm.simd == null ? '?' : r.wasm.simd ? 'on' : 'off'}, threads ${r.wasm.threads ? `on (${r.wasm.threadCount})` : 'off (1 thread)'}`);
+  lines.push(`wasm:       SIMD ${r.wasm.simd == null ? '?' : r.wasm.simd ? 'on' : 'off'}, threads ${r.wasm.threadCount == null ? '?' : r.wasm.threads ? `on (${r.wasm.threadCount})` : `off (1 thread: ${r.wasm.threadsWhy})`}`);
   lines.push(`env:        ${Object.entries(r.env).filter(([k]) => k.startsWith('TF_')).map(([k, v]) => `${k}=${v ?? '(unset)'}`).join(' ')}`);
   lines.push(`host:       node ${r.host.node}, ${r.host.cpus} CPUs, ${r.host.platform}`);
   return lines.join('\n') + '\n';

@@ -11,7 +11,7 @@
  * The step time is the median of `steps` steps after `warmup` steps; each step ends by reading the loss.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, type BackendName } from '../backend/select.ts';
@@ -32,7 +32,8 @@ export interface TrainStepOptions {
   /**
    * Threads to compute on (default 1). Caps libtensorflow's and OpenMP's pools through the environment (which only
    * takes effect before the backend first loads: src/bench/train-compare.ts sets it for a fresh process) and asks
-   * wasm for that many threads; `threads` in the result is what the backend reports it uses.
+   * wasm for that many threads (its threaded build: src/backend/wasm-threads.ts); `threads` in the result is what the
+   * backend reports it uses.
    */
   threads?: number;
   /** Adds `kernels`: exclusive wall-clock time per kernel over the timed steps (synchronous backends only). */
@@ -112,8 +113,7 @@ function median(sorted: number[]): number {
 export async function benchTrainStep(opts: TrainStepOptions = {}): Promise<TrainStepResult> {
   const { backend = 'wasm', model: modelName = 'reference', batch = 8, warmup = 2, steps = 5, threads = 1 } = opts;
   for (const [k, v] of Object.entries(threadEnvVars(threads))) process.env[k] ??= v;
-  setThreadsCount(threads);
-  const choice = await selectBackend(backend);
+  const choice = await selectBackend(backend, { threads });
   const threadsUsed = choice.backend === 'wasm' ? getThreadsCount() : choice.backend === 'cpu' ? 1 : threads;
   const { net, pooling, frames } = modelSpec(modelName);
   const model = buildCrnn({ net, pooling, nMels: N_MELS, nClasses: N_CLASSES, frames });
