@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { WorkerOptions } from 'node:worker_threads';
 
 /** The most threads the threaded build can run: its emscripten worker pool (PTHREAD_POOL_SIZE) is 8. */
 export const MAX_WASM_THREADS = 8;
@@ -81,6 +82,28 @@ interface EmscriptenModule {
 }
 type ThreadedFactory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 
+/**
+ * Runs `start` (the factory call, which starts emscripten's 8 pthread workers synchronously) with worker_threads'
+ * Worker replaced by one that starts workers without the parent's execArgv. The pthread workers are plain CommonJS
+ * and need no loader hooks; inheriting `--import tsx` (the test runner's) made each re-run tsx's start-up, over a
+ * second for the pool on this 2-core machine. Emscripten looks the class up on the module object at that moment.
+ */
+function withPlainWorkers<T>(start: () => T): T {
+  const workerThreads = require('node:worker_threads') as typeof import('node:worker_threads');
+  const Original = workerThreads.Worker;
+  class PlainWorker extends Original {
+    constructor(file: string | URL, options: WorkerOptions = {}) {
+      super(file, { execArgv: [], ...options });
+    }
+  }
+  workerThreads.Worker = PlainWorker;
+  try {
+    return start();
+  } finally {
+    workerThreads.Worker = Original;
+  }
+}
+
 /** Loads the threaded module with `threads` XNNPACK threads and wraps it as tfjs's own init() does. */
 async function loadThreadedModule(threads: number): Promise<EmscriptenModule> {
   const files = threadedBuildFiles();
@@ -88,7 +111,7 @@ async function loadThreadedModule(threads: number): Promise<EmscriptenModule> {
   const factory = require(files.factoryJs) as ThreadedFactory;
   const wasmBytes = readFileSync(files.wasm);
   let aborted: unknown = null;
-  const module = await factory({
+  const ready = withPlainWorkers(() => factory({
     // The pthread workers: our file, not tfjs's blob: URL. Anything else (only the .wasm) from the package.
     locateFile: (file: string, prefix: string) => (file.endsWith('.worker.js') ? WORKER_SHIM : file.endsWith('.wasm') ? files.wasm : prefix + file),
     // Each worker evaluates the factory script itself (importScripts reads a file path with fs under Node).
@@ -110,7 +133,8 @@ async function loadThreadedModule(threads: number): Promise<EmscriptenModule> {
     onAbort: (what: unknown) => {
       aborted = what;
     },
-  });
+  }));
+  const module = await ready;
   if (aborted != null) throw new Error(`threaded wasm failed to load: ${String(aborted)}`);
   const voidType = null;
   module.tfjs = {
