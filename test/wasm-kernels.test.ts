@@ -243,3 +243,62 @@ test('Sum and Mean on wasm equal cpu on random shapes, axes and keepDims', async
   assert.deepEqual(Array.from(t.dataSync()), [6, 6, 6, 6]);
   t.dispose();
 });
+
+/** Float64 reference: op(A)·op(B) for one batch entry, with op = transpose when asked; A, B row-major. */
+function matMulRef(a: Float32Array, aShape: [number, number], b: Float32Array, bShape: [number, number], ta: boolean, tb: boolean): Float64Array {
+  const [m, k] = ta ? [aShape[1], aShape[0]] : aShape;
+  const n = tb ? bShape[0] : bShape[1];
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[ta ? p * m + i : i * k + p]! * b[tb ? j * k + p : p * n + j]!;
+      out[i * n + j] = s;
+    }
+  }
+  return out;
+}
+
+test('BatchMatMul on wasm: every transpose combination, rank 2 and batch 1, equals a float64 product; no data left behind', async () => {
+  await selectBackend('wasm');
+  const r = rng(4242);
+  const backend = tf.engine().backend;
+  for (const [m, k, n] of [[1, 1, 1], [7, 5, 3], [33, 70, 17], [130, 64, 9]] as const) {
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        for (const batched of [false, true]) {
+          const aShape: [number, number] = ta ? [k, m] : [m, k];
+          const bShape: [number, number] = tb ? [n, k] : [k, n];
+          const aData = randArray(r, m * k);
+          const bData = randArray(r, k * n);
+          const want = matMulRef(aData, aShape, bData, bShape, ta, tb);
+          const before = backend.numDataIds();
+          const got = tf.tidy(() => {
+            const a = batched ? tf.tensor3d(aData, [1, ...aShape]) : tf.tensor2d(aData, aShape);
+            const b = batched ? tf.tensor3d(bData, [1, ...bShape]) : tf.tensor2d(bData, bShape);
+            return (tf.matMul(a, b, ta, tb) as tf.Tensor).dataSync() as Float32Array;
+          });
+          assert.equal(backend.numDataIds(), before, 'the transposed copies are released');
+          assert.equal(got.length, m * n);
+          // float32 products of K ≤ 70 terms in [−1, 1]: a few ulps of the sum's magnitude.
+          const err = relError(got, Float32Array.from(want));
+          assert.ok(err <= 1e-5, `m=${m} k=${k} n=${n} transposeA=${ta} transposeB=${tb} batched=${batched}: rel err ${err}`);
+        }
+      }
+    }
+  }
+});
+
+test('BatchMatMul on wasm: a real batch (handed to the stock kernel) with transposes equals the float64 product per entry', async () => {
+  await selectBackend('wasm');
+  const r = rng(77);
+  const [batch, m, k, n] = [3, 6, 4, 5];
+  const aData = randArray(r, batch * m * k);
+  const bData = randArray(r, batch * k * n);
+  const got = tf.tidy(() => tf.matMul(tf.tensor3d(aData, [batch, k, m]), tf.tensor3d(bData, [batch, n, k]), true, true).dataSync() as Float32Array);
+  for (let e = 0; e < batch; e++) {
+    const want = matMulRef(aData.subarray(e * m * k, (e + 1) * m * k), [k, m], bData.subarray(e * k * n, (e + 1) * k * n), [n, k], true, true);
+    const err = relError(got.subarray(e * m * n, (e + 1) * m * n), Float32Array.from(want));
+    assert.ok(err <= 1e-5, `batch entry ${e}: rel err ${err}`);
+  }
+});
