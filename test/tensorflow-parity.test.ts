@@ -317,6 +317,23 @@ test('on tensorflow, BatchNormalization and ReLU train through FusedBatchNormGra
   relu.dispose();
 });
 
+test('the fused BatchNorm and ReLU leak no tensors: a training step through them leaves tf.memory().numTensors as it was', { skip }, async () => {
+  await selectBackend('tensorflow');
+  const bn = new BatchNormalization({ name: 'bn' });
+  const relu = new ReLU({ name: 'act' });
+  const x = tf.tensor4d(uniform(71, 2 * 3 * 3 * 2, -1, 1), [2, 3, 3, 2]);
+  const f = () => tf.sum(relu.apply(bn.apply(x, { training: true }) as tf.Tensor) as tf.Tensor) as tf.Scalar;
+  tf.dispose(f()); // builds the weights
+  const vars = bn.trainableWeights.map((v) => v.read() as tf.Variable);
+  const before = tf.memory().numTensors;
+  const { value, grads } = tf.variableGrads(f, vars);
+  tf.dispose([value, ...Object.values(grads)]);
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose(x);
+  bn.dispose();
+  relu.dispose();
+});
+
 test('fusedRelu: max(x, 0) and ReluGrad passes ∂y exactly where x > 0 (0 at x = 0), hand-checked', { skip }, async () => {
   await selectBackend('tensorflow');
   const x = tf.tensor1d([-2, -0.5, 0, 0.25, 3]);
