@@ -302,3 +302,43 @@ test('BatchMatMul on wasm: a real batch (handed to the stock kernel) with transp
     assert.ok(err <= 1e-5, `batch entry ${e}: rel err ${err}`);
   }
 });
+
+test('conv2d on a length-1 axis (the CRNN after its frequency axis is pooled to 1): forward, fused and both gradients equal cpu', async () => {
+  await selectBackend('wasm');
+  const r = rng(515);
+  // [input shape, filter shape, strides, pad, dilations]: width 1, height 1, both, asymmetric explicit padding, a
+  // dilated filter, a tap-less case (padding wider than the filter reach) and a valid 1×1 output.
+  const cases: Array<[[number, number, number, number], [number, number, number, number], [number, number], 'same' | 'valid' | tf.backend_util.ExplicitPadding, [number, number]]> = [
+    [[2, 9, 1, 5], [3, 3, 5, 4], [1, 1], 'same', [1, 1]],
+    [[2, 1, 7, 3], [3, 5, 3, 2], [1, 1], 'same', [1, 1]],
+    [[3, 1, 1, 4], [3, 3, 4, 6], [1, 1], 'same', [1, 1]],
+    [[1, 6, 1, 2], [3, 3, 2, 3], [2, 1], [[0, 0], [1, 1], [2, 0], [0, 0]], [1, 1]],
+    [[2, 8, 1, 3], [3, 5, 3, 2], [1, 1], [[0, 0], [2, 2], [2, 2], [0, 0]], [1, 1]],
+    [[1, 7, 1, 2], [3, 3, 2, 2], [1, 1], [[0, 0], [2, 2], [1, 1], [0, 0]], [2, 1]],
+    [[1, 5, 1, 2], [3, 3, 2, 2], [1, 1], [[0, 0], [1, 1], [3, 0], [0, 0]], [1, 1]],
+    [[2, 3, 1, 2], [3, 1, 2, 3], [1, 1], 'valid', [1, 1]],
+  ];
+  for (const [xShape, fShape, strides, pad, dilations] of cases) {
+    const xData = randArray(r, xShape.reduce((a, b) => a * b));
+    const fData = randArray(r, fShape.reduce((a, b) => a * b));
+    const bData = randArray(r, fShape[3]);
+    const compute = () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(xData, xShape);
+        const f = tf.tensor4d(fData, fShape);
+        const bias = tf.tensor1d(bData);
+        const plain = (a: tf.Tensor, k: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, strides, pad, 'NHWC', dilations);
+        const fused = tf.fused.conv2d({ x, filter: f, strides, pad, dilations, bias, activation: 'relu' });
+        // tfjs has no conv2d gradient for dilations > 1: forward only there.
+        const grads = dilations.every((d) => d === 1) ? tf.grads((a: tf.Tensor, k: tf.Tensor) => tf.sum(tf.square(plain(a, k))))([x, f]) : [];
+        return tf.concat([plain(x, f), fused, ...grads].map((t) => tf.reshape(t, [-1])));
+      });
+    const want = await runOn('cpu', compute);
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const got = await runOn('wasm', compute);
+    assert.equal(tf.memory().numTensors, before);
+    const err = relError(got, want);
+    assert.ok(err <= 1e-5, `case ${JSON.stringify({ xShape, fShape, strides, pad, dilations })}: rel err ${err}`);
+  }
+});

@@ -46,6 +46,18 @@ function conv2dBackpropFilterWasm(args: {
   // negative means trailing input rows/columns the original convolution never read.
   let padBottom = kH + (oH - 1) * sH - inH! - padTop;
   let padRight = kW + (oW - 1) * sW - inW! - padLeft;
+  // An axis of input and output length 1 (a CRNN's frequency axis pooled down to 1) meets data at one tap only
+  // (conv2d-narrow.ts): every other tap's gradient is exactly zero, so compute that tap alone and pad with zeros.
+  const tapH = inH === 1 && oH === 1 && kH > 1 && padTop >= 0 && padTop < kH ? padTop : null;
+  const tapW = inW === 1 && oW === 1 && kW > 1 && padLeft >= 0 && padLeft < kW ? padLeft : null;
+  const convPad = [
+    [0, 0],
+    tapH == null ? [padTop, 0] : [0, 0],
+    tapW == null ? [padLeft, 0] : [0, 0],
+    [0, 0],
+  ];
+  if (tapH != null) padBottom = 0;
+  if (tapW != null) padRight = 0;
 
   const temps: tf.TensorInfo[] = [];
   let xT = callWasmKernel('Transpose', { x }, { perm: [3, 1, 2, 0] }, backend); // [c, H, W, b]
@@ -71,19 +83,24 @@ function conv2dBackpropFilterWasm(args: {
     {
       strides: [1, 1],
       dilations: [sH, sW],
-      pad: [
-        [0, 0],
-        [padTop, padBottom],
-        [padLeft, padRight],
-        [0, 0],
-      ],
+      pad: [convPad[0], [convPad[1]![0], padBottom], [convPad[2]![0], padRight], convPad[3]],
       dataFormat: 'NHWC',
       dimRoundingMode: undefined,
     },
     backend,
-  ); // [c, kH, kW, o]
+  ); // [c, kH, kW, o], or 1 along a narrowed axis
   temps.push(gradT);
-  const grad = callWasmKernel('Transpose', { x: gradT }, { perm: [1, 2, 0, 3] }, backend); // [kH, kW, c, o]
+  let grad = callWasmKernel('Transpose', { x: gradT }, { perm: [1, 2, 0, 3] }, backend); // [kH, kW, c, o]
+  if (tapH != null || tapW != null) {
+    temps.push(grad);
+    const paddings = [
+      tapH == null ? [0, 0] : [tapH, kH - 1 - tapH],
+      tapW == null ? [0, 0] : [tapW, kW - 1 - tapW],
+      [0, 0],
+      [0, 0],
+    ];
+    grad = callWasmKernel('PadV2', { x: grad }, { paddings, constantValue: 0 }, backend);
+  }
   for (const t of temps) release(backend, t);
   return grad;
 }
