@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers' node bundle registers every gradient in the (global) gradient registry; tf.grads needs them.
 import '@tensorflow/tfjs-layers';
 import { selectBackend } from '../src/backend/select.ts';
+import { columnSums } from '../src/backend/wasm-kernels/reduce-leading.ts';
 import { WASM_TRAINING_KERNELS } from '../src/backend/wasm-kernels/register.ts';
 import { rng } from './helpers/tensors.ts';
 
@@ -340,5 +341,16 @@ test('conv2d on a length-1 axis (the CRNN after its frequency axis is pooled to 
     assert.equal(tf.memory().numTensors, before);
     const err = relError(got, want);
     assert.ok(err <= 1e-5, `case ${JSON.stringify({ xShape, fShape, strides, pad, dilations })}: rel err ${err}`);
+  }
+});
+
+test('columnSums (the leading-axes Sum/Mean): the same bits as summing each column in row order in float64', () => {
+  const r = rng(808);
+  for (const cols of [1, 3, 7, 8, 9, 16, 17, 128]) {
+    const rows = 1 + Math.floor(r() * 300);
+    const src = Float32Array.from({ length: rows * cols }, () => (r() * 2 - 1) * 10 ** Math.floor(r() * 6 - 3));
+    const want = new Float64Array(cols);
+    for (let i = 0; i < rows; i++) for (let c = 0; c < cols; c++) want[c]! += src[i * cols + c]!;
+    assert.deepEqual(columnSums(src, rows, cols), want, `cols ${cols}, rows ${rows}`);
   }
 });

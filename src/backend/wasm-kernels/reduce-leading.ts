@@ -14,6 +14,44 @@ function leadingAxes(axis: number | number[], shape: number[]): number {
   return axes.length > 0 && axes.every((a, i) => a === i) ? axes.length : 0;
 }
 
+/**
+ * Σ over rows of a row-major [rows, cols] array, per column, in float64, each column summed in row order. Eight
+ * columns at a time in local accumulators: V8 keeps them in registers, where `acc[c] += …` loaded and stored the
+ * accumulator for every element (~4× slower for a batch-norm's 16 channels × 256,000 rows). Same order, same bits.
+ */
+export function columnSums(src: Float32Array, rows: number, cols: number): Float64Array {
+  const acc = new Float64Array(cols);
+  const n = rows * cols;
+  let c = 0;
+  for (; c + 7 < cols; c += 8) {
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+    for (let off = c; off < n; off += cols) {
+      a0 += src[off]!;
+      a1 += src[off + 1]!;
+      a2 += src[off + 2]!;
+      a3 += src[off + 3]!;
+      a4 += src[off + 4]!;
+      a5 += src[off + 5]!;
+      a6 += src[off + 6]!;
+      a7 += src[off + 7]!;
+    }
+    acc[c] = a0;
+    acc[c + 1] = a1;
+    acc[c + 2] = a2;
+    acc[c + 3] = a3;
+    acc[c + 4] = a4;
+    acc[c + 5] = a5;
+    acc[c + 6] = a6;
+    acc[c + 7] = a7;
+  }
+  for (; c < cols; c++) {
+    let a = 0;
+    for (let off = c; off < n; off += cols) a += src[off]!;
+    acc[c] = a;
+  }
+  return acc;
+}
+
 function reduceLeading(kind: 'Sum' | 'Mean') {
   return (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
@@ -27,10 +65,7 @@ function reduceLeading(kind: 'Sum' | 'Mean') {
     const out = backend.makeOutput(outShape, 'float32');
     const src = backend.typedArrayFromHeap(x) as Float32Array;
     const dst = backend.typedArrayFromHeap(out) as Float32Array;
-    const acc = new Float64Array(cols);
-    for (let r = 0, off = 0; r < rows; r++, off += cols) {
-      for (let c = 0; c < cols; c++) acc[c]! += src[off + c]!;
-    }
+    const acc = columnSums(src, rows, cols);
     const scale = kind === 'Mean' ? 1 / rows : 1;
     for (let c = 0; c < cols; c++) dst[c] = acc[c]! * scale;
     return out;
