@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../src/config/load.ts';
-import { runReproduce } from '../src/reproduce/run-reproduce.ts';
+import { configToYaml, resolveConfig } from '../src/config/load.ts';
+import { runReproduce, sameRunSettings } from '../src/reproduce/run-reproduce.ts';
 import { silentLogger } from '../src/util/log.ts';
 
 // A tiny end-to-end reproduction: synth into an empty folder, features, 2 heads × 1 seed, eval, reports.
@@ -43,4 +43,16 @@ test('reproduce runs every stage, writes the reports, and a second run only re-r
   assert.equal(second.trained, 0);
   assert.equal(second.reused, 2);
   assert.deepEqual(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')), results);
+  // regression: a reproduction with fewer heads (the reproduce section differs) reused nothing and retrained
+  const third = await runReproduce({ ...config, reproduce: { ...config.reproduce, heads: ['power'] } }, { out }, silentLogger);
+  assert.deepEqual([third.trained, third.reused], [0, 1]);
+});
+
+test('sameRunSettings: a run is the same whatever the reproduction around it; any training setting makes it another', () => {
+  const config = resolveConfig({ pooling: { head: 'power' }, reproduce: { heads: ['power', 'linear_softmax'], seeds: [1, 2] } });
+  const saved = configToYaml(config);
+  assert.equal(sameRunSettings(saved, config), true);
+  assert.equal(sameRunSettings(saved, { ...config, reproduce: { ...config.reproduce, heads: ['power', 'max'], seeds: [1, 2, 3] } }), true);
+  assert.equal(sameRunSettings(saved, { ...config, train: { ...config.train, lr: config.train.lr * 2 } }), false);
+  assert.equal(sameRunSettings(saved, { ...config, pooling: { ...config.pooling, head: 'linear_softmax' } }), false);
 });

@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { configToYaml } from '../config/load.ts';
+import { parse as parseYaml } from 'yaml';
+import { canonicalJson } from '../config/load.ts';
 import { join } from 'node:path';
 import type { PoolingName, SedConfig } from '../config/types.ts';
 import { runFeatures } from '../features/run-features.ts';
@@ -74,6 +75,17 @@ async function runInChildren(tasks: RunOneTask[], jobs: number, log: Logger): Pr
 }
 
 /**
+ * Whether a run folder's saved config.yaml (text) was trained with `runConfig`'s settings. The `reproduce` section is
+ * left out: it lists the other heads and seeds of a reproduction, which never reach training, so `--heads power` after
+ * a two-head reproduction, or the seven-head config after the CI one, reuses the runs they share.
+ */
+export function sameRunSettings(savedYaml: string, runConfig: SedConfig): boolean {
+  const { reproduce: _savedReproduce, ...saved } = (parseYaml(savedYaml) ?? {}) as Record<string, unknown>;
+  const { reproduce: _reproduce, ...wanted } = runConfig;
+  return canonicalJson(saved) === canonicalJson(wanted);
+}
+
+/**
  * The `reproduce` stage: synth (when data.root is empty) → features → one training run per head in
  * `config.reproduce.heads` and seed in `config.reproduce.seeds` → eval, reusing finished stages under `paths.out`;
  * writes results.md/json (mean ± std over seeds per head), n_c.md/json (n_c per class beside its mean event duration,
@@ -129,7 +141,7 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
       const evalDir = join(paths.out, 'eval', id, reportSubset);
       // a run made with other settings is redone, not reported as if it were this one
       const savedConfig = join(run, 'config.yaml');
-      if (existsSync(savedConfig) && readFileSync(savedConfig, 'utf8') !== configToYaml(runConfig)) {
+      if (existsSync(savedConfig) && !sameRunSettings(readFileSync(savedConfig, 'utf8'), runConfig)) {
         log.warn({ run: id }, 'settings changed since this run was made: training it again');
         await rm(run, { recursive: true, force: true });
         await rm(join(paths.out, 'eval', id), { recursive: true, force: true });
