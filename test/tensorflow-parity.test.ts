@@ -47,6 +47,13 @@ if (native.ok) console.log(`# tensorflow parity: libtensorflow ${native.tfVersio
 
 type Backend = 'cpu' | 'tensorflow';
 
+/** Largest |got − want| over the elements. */
+function maxAbsDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < want.length; i++) m = Math.max(m, Math.abs(got[i]! - want[i]!));
+  return m;
+}
+
 function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
   assert.equal(got.length, want.length);
   let err = 0;
@@ -178,8 +185,15 @@ test('a CRNN training step (forward, gradients, Adam) on tensorflow equals cpu f
       const e = relErr(ntf.grads[j]!, g);
       assert.ok(e <= 1e-3, `${head}/${activation} ∂${cpu.names[j]}: rel err ${e}`);
     });
-    // Adam moves each weight by ≤ lr; the updated weights agree to well within one step.
-    cpu.after.forEach((w, j) => assert.ok(relErr(ntf.after[j]!, w) <= 1e-4, `${head} weight ${j} after the step`));
+    // Adam moves each weight by ≤ lr; the updated weights agree to well within one step. With oneDNN's kernels
+    // (TF_ENABLE_ONEDNN_OPTS=1, other rounding) a gradient element near 0 can change sign, and Adam's first step,
+    // ±lr whatever the magnitude, turns that into up to 2·lr (seen once in CI: "power weight 2"); the gradients above
+    // are still held to 1e-3, so there only the bound Adam guarantees is checked.
+    const oneDnn = process.env.TF_ENABLE_ONEDNN_OPTS === '1';
+    cpu.after.forEach((w, j) => {
+      const ok = relErr(ntf.after[j]!, w) <= 1e-4 || (oneDnn && maxAbsDiff(ntf.after[j]!, w) <= 2 * 1e-3 * (1 + 1e-6));
+      assert.ok(ok, `${head} weight ${j} after the step`);
+    });
   }
 });
 
