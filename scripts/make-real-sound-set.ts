@@ -5,7 +5,9 @@
  *
  * Downloads each package with `apt-get download` (no installation, no root needed), unpacks it with `dpkg-deb -x`,
  * and copies the listed files to OUT/events/<class>/ and OUT/backgrounds/; OpenSFX's sounds come out of its
- * opensfx.cat catalogue. Writes OUT/files.tsv (every file with its package, version, licence and SHA-256) and copies
+ * opensfx.cat catalogue. A file is named <package>__<member's base name> (with the member's folder in front when
+ * another row already took that name; characters other than letters, digits, '.', '_' and '-' become '-'). Writes
+ * OUT/files.tsv (every file with its package, version, licence and SHA-256) and copies
  * each package's debian/copyright to OUT/licences/. Refuses two rows with the same audio content. Nothing here goes
  * into git (data/ is ignored). Then `npx sed reproduce --config configs/reproduce-real.yaml` mixes the soundscapes
  * (`sed synth --events OUT/events --backgrounds OUT/backgrounds`) and runs the reproduction.
@@ -13,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const TABLE = new URL('./real-sound-set.tsv', import.meta.url).pathname;
 const OPENSFX_CAT = 'usr/share/games/openttd/baseset/opensfx/opensfx.cat';
@@ -58,6 +60,11 @@ export function catEntry(cat: Uint8Array, index: number): { name: string; wav: U
   return { name, wav };
 }
 
+/** A member's name as a file name without spaces or other characters that need quoting in a shell. */
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+
 function main() {
   const args = process.argv.slice(2);
   const outIndex = args.indexOf('--out');
@@ -88,6 +95,7 @@ function main() {
   for (const sub of ['events', 'backgrounds']) rmSync(join(out, sub), { recursive: true, force: true });
   const cats = new Map<string, Uint8Array>();
   const seen = new Map<string, Row>();
+  const names = new Map<string, Row>();
   const lines = ['kind\tclass\tfile\tpackage\tversion\tmember\tlicence\tsha256\tdescription'];
   for (const row of rows) {
     let bytes: Uint8Array;
@@ -102,8 +110,13 @@ function main() {
       fileName = `${row.pkg}__${cat[1].padStart(2, '0')}-${slug}.wav`;
     } else {
       bytes = new Uint8Array(readFileSync(join(unpacked, row.pkg, row.member)));
-      fileName = `${row.pkg}__${basename(row.member)}`;
+      fileName = `${row.pkg}__${safeName(basename(row.member))}`;
+      // several members can share a base name (one word in many languages, one sample name in many drum kits)
+      if (names.has(fileName)) fileName = `${row.pkg}__${safeName(`${basename(dirname(row.member))}-${basename(row.member)}`)}`;
     }
+    const clash = names.get(fileName);
+    if (clash) throw new Error(`${TABLE}:${row.line}: writes ${fileName} as line ${clash.line} does; list one of them under another member`);
+    names.set(fileName, row);
     const sha = createHash('sha256').update(bytes).digest('hex');
     const twin = seen.get(sha);
     if (twin) throw new Error(`${TABLE}:${row.line}: same audio as line ${twin.line} (${twin.pkg} ${twin.member}): a recording may be listed once`);
