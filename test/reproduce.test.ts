@@ -55,4 +55,7 @@ test('sameRunSettings: a run is the same whatever the reproduction around it; an
   assert.equal(sameRunSettings(saved, { ...config, reproduce: { ...config.reproduce, heads: ['power', 'max'], seeds: [1, 2, 3] } }), true);
   assert.equal(sameRunSettings(saved, { ...config, train: { ...config.train, lr: config.train.lr * 2 } }), false);
   assert.equal(sameRunSettings(saved, { ...config, pooling: { ...config.pooling, head: 'linear_softmax' } }), false);
+  // median windows to choose from act at eval only; the window used during training (checkpoint selection) counts
+  assert.equal(sameRunSettings(saved, { ...config, postprocess: { ...config.postprocess, median_candidates: [1, 3, 5] } }), true);
+  assert.equal(sameRunSettings(saved, { ...config, postprocess: { ...config.postprocess, median_window: 7 } }), false);
 });

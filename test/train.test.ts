@@ -11,6 +11,7 @@ import type { SedConfig } from '../src/config/types.ts';
 import { runFeatures } from '../src/features/run-features.ts';
 import { synthesizeDataset } from '../src/synth/synthesize.ts';
 import { runTrain } from '../src/train/train.ts';
+import { runEval } from '../src/infer/run-eval.ts';
 import { ConfigError, DataError, UsageError } from '../src/errors.ts';
 import { createLogger, silentLogger } from '../src/util/log.ts';
 
@@ -318,6 +319,45 @@ function spearmanReference(x: number[], y: number[]): number {
   const cov = rx.reduce((a, r, i) => a + (r - mx) * (ry[i] - my), 0);
   return cov / Math.sqrt(rx.reduce((a, r) => a + (r - mx) ** 2, 0) * ry.reduce((a, r) => a + (r - my) ** 2, 0));
 }
+
+test('eval with postprocess.median_candidates: each class gets the window that scores best on validation, and keeps its F1 from that window on the reported subset', async () => {
+  await prepare();
+  const run = join(tmp, 'run-power'); // trained by the first test
+  const candidates = [1, 3, 5];
+  const subsets = (JSON.parse(readFileSync(join(featuresDir, 'features.json'), 'utf8')) as { subsets: { name: string; role: string }[] }).subsets;
+  const validation = subsets.find((s) => s.role === 'validation')!.name;
+  const reported = subsets.find((s) => s.role === 'test')!.name;
+  // independently: one fixed window at a time, on both subsets, through the CLI
+  type ClassWise = Record<string, { f1: number | null }>;
+  const fixed = async (subset: string, w: number): Promise<ClassWise> => {
+    const out = join(tmp, `median-${subset}-${w}`);
+    const code = await main(['node', 'sed', 'eval', '--run', run, '--features', featuresDir, '--out', out, '--subset', subset, '--median', `${w}f`, '--threshold', '0.46', '--backend', 'wasm'], { stdout: () => {}, stderr: () => {} });
+    assert.equal(code, 0);
+    return JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).event_based.class_wise;
+  };
+  const onValidation = await Promise.all(candidates.map((w) => fixed(validation, w)));
+  const onReported = await Promise.all(candidates.map((w) => fixed(reported, w)));
+  const out = join(tmp, 'eval-tuned');
+  await runEval({ run, features: featuresDir, out }, silentLogger, { subset: reported, backend: 'wasm', overrides: [
+      { keyPath: 'postprocess.median_candidates', value: candidates, source: 'test' },
+      { keyPath: 'postprocess.threshold', value: 0.46, source: 'test' }, // the tiny net's frame probabilities sit near 0.45: some events match
+    ],
+  });
+  const chosen = JSON.parse(readFileSync(join(out, 'median_windows.json'), 'utf8')) as { chosen_on: string; windows_frames: Record<string, number> };
+  assert.equal(chosen.chosen_on, validation);
+  const tuned = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).event_based.class_wise as ClassWise;
+  const defaultWindow = resolveConfig({}).postprocess.median_window; // the run's config keeps the default 5
+  for (const c of Object.keys(tuned)) {
+    const scores = onValidation.map((m) => m[c]?.f1 ?? -1);
+    const best = Math.max(...scores);
+    const tied = candidates.filter((_, k) => scores[k] === best);
+    const expected = tied.includes(defaultWindow) ? defaultWindow : Math.min(...tied);
+    assert.equal(chosen.windows_frames[c], expected, c);
+    assert.equal(tuned[c].f1, onReported[candidates.indexOf(expected)][c].f1, c);
+  }
+  assert.ok(Object.values(chosen.windows_frames).some((w) => w !== defaultWindow), 'some class leaves the default window (else this test shows nothing)');
+  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), new RegExp(`- median filter per class, chosen among postprocess.median_candidates by event F1 on \`${validation}\``));
+});
 
 test('sed eval through main(): --median with a unit, and report.md says what it measured', async () => {
   await prepare();

@@ -10,7 +10,7 @@ import { DURATION_HELP, durationArg, probabilityArg, type Duration } from './uni
 export function withPostprocessOptions(cmd: Command): Command {
   return cmd
     .option('--threshold <p>', "decision threshold for every class, 0–1 (default: the run's postprocess.threshold)", probabilityArg('--threshold'))
-    .option('--median <window>', `median filter window: ${DURATION_HELP} (default: the run's postprocess.median_window)`, durationArg('--median'));
+    .option('--median <window>', `median filter window: ${DURATION_HELP} (default: the run's postprocess.median_window, or per class from postprocess.median_candidates)`, durationArg('--median'));
 }
 
 /** The config overrides for the flags `withPostprocessOptions` parsed (none when neither was given). */
@@ -20,6 +20,8 @@ export function postprocessOverrides(opts: { threshold?: number; median?: Durati
   if (opts.median !== undefined) {
     out.push({ keyPath: 'postprocess.median_window', value: opts.median.value, source: '--median' });
     out.push({ keyPath: 'postprocess.median_unit', value: opts.median.unit, source: '--median' });
+    // a window given on the command line is the window: no per-class choice among postprocess.median_candidates
+    out.push({ keyPath: 'postprocess.median_candidates', value: [], source: '--median' });
   }
   return out;
 }

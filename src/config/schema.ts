@@ -192,6 +192,9 @@ export const SCHEMA = z.strictObject({
     /** Median filter window; unit given by median_unit. 1 = no filtering. */
     median_window: number({ min: 0, exclusiveMin: true }).default(5),
     median_unit: z.enum(['frames', 'seconds']).default('frames'),
+    /** Windows (unit median_unit) to choose from per class on the validation subset at eval time; [] = median_window
+     * for every class. The choice maximises each class's event-based F1 there (postprocess/tune-median.ts). */
+    median_candidates: z.array(number({ min: 0, exclusiveMin: true })).default(() => []),
   }),
   reproduce: section({
     /** Pooling heads to train, one model per head and seed. */

@@ -10,7 +10,7 @@ export interface EvalSettings {
   /** postprocess.threshold: one value, or one per class. */
   threshold: number | Record<string, number>;
   /** The median window as configured, and what it became: an odd number of output frames of `frameHopSec`. */
-  median: { window: number; unit: 'frames' | 'seconds'; frames: number; frameHopSec: number };
+  median: { window: number; unit: 'frames' | 'seconds'; frames: number; frameHopSec: number; perClass?: { chosenOn: string; frames: Record<string, number> } };
   /** Event-based onset collar (s) and offset tolerance (fraction of the reference length, at least the collar). */
   tCollarSec: number;
   percentageOfLength: number;
@@ -39,7 +39,11 @@ export function settingsLines(s: EvalSettings): string[] {
   return [
     `- checkpoint written ${where}`,
     `- decision threshold: ${threshold}`,
-    `- median filter: ${given} (postprocess.median_window) → ${applied}`,
+    s.median.perClass
+      ? `- median filter per class, chosen among postprocess.median_candidates by event F1 on \`${s.median.perClass.chosenOn}\` (output frames of ${sec(frameHopSec)}): ${Object.entries(s.median.perClass.frames)
+          .map(([c, f]) => `${c} ${f}`)
+          .join(', ')}`
+      : `- median filter: ${given} (postprocess.median_window) → ${applied}`,
     `- event-based: onset collar ${sec(s.tCollarSec)}, offset collar max(${sec(s.tCollarSec)}, ${s.percentageOfLength} × reference length)`,
     `- segment-based: ${sec(s.segmentSec)} segments`,
   ];

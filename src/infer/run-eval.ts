@@ -12,7 +12,8 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { formatEventTsv } from '../io/event-tsv.ts';
 import { selectBackend } from '../backend/select.ts';
 import { computeMetrics, metricsOptionsFromConfig, metricsToJson, type MetricsReport } from '../metrics/compute-metrics.ts';
-import { postprocessFromConfig } from '../postprocess/from-config.ts';
+import { medianCandidateFrames, postprocessFromConfig } from '../postprocess/from-config.ts';
+import { chooseMedianWindows, type MedianChoice } from '../postprocess/tune-median.ts';
 import { frameHopSec, secFromFrame } from '../data/time-grid.ts';
 import { detectEvents, operatingPoints, psdsThresholds } from '../postprocess/sweep.ts';
 import { batchShapeFor } from '../data/batch.ts';
@@ -63,7 +64,8 @@ export interface EvalSummary {
  * `opts.overrides`), predicts every clip of `opts.subset` (default: the store's validation/test subset) of the store
  * in `paths.features`, and writes into `paths.out`: probabilities/<clip>.npy (float32 [outFrames, C]),
  * detections.tsv (post-processed per the config), psds/thr_*.tsv operating points, metrics.json (the `sed metrics
- * --json` shape) and report.md. Metrics that need strong labels are null when the subset has none. Throws
+ * --json` shape) and report.md. With postprocess.median_candidates, each class's median window is first chosen on the
+ * store's validation subset (median_windows.json says which and why). Metrics that need strong labels are null when the subset has none. Throws
  * DataError for a missing checkpoint or subset, ConfigError when the run was trained on other feature settings.
  */
 export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions = {}): Promise<EvalSummary> {
@@ -106,8 +108,27 @@ export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions =
     const name = refs[i].clip.npy;
     await writeFileAtomic(join(paths.out, 'probabilities', name), encodeNpy(pred.frameProb[i], [outFrames, classes.length]));
   }
-  const clips = refs.map((r, i) => ({ file: r.clip.name, prob: pred.frameProb[i], clipDurationSec: Math.min(r.clip.duration_sec, secFromFrame(outFrames, shape.outGrid)) }));
+  const clipsOf = (list: ClipRef[], frameProb: Float32Array[]) =>
+    list.map((r, i) => ({ file: r.clip.name, prob: frameProb[i], clipDurationSec: Math.min(r.clip.duration_sec, secFromFrame(outFrames, shape.outGrid)) }));
+  const clips = clipsOf(refs, pred.frameProb);
   const { options, thresholds } = postprocessFromConfig(config.postprocess, classes, shape.outGrid);
+  const scoring = metricsOptionsFromConfig(config.eval).options;
+  // per-class median windows chosen on the validation subset (postprocess.median_candidates), never on `subset`
+  // unless it is the validation subset itself (then said so)
+  let medianChoice: (MedianChoice & { subset: string }) | null = null;
+  const candidates = medianCandidateFrames(config.postprocess, shape.outGrid);
+  if (candidates.length) {
+    const validation = source.info.subsets.find((s) => s.role === 'validation')?.name;
+    if (!validation) throw new DataError(paths.features, 'postprocess.median_candidates chooses windows on the validation subset, and this store has none');
+    if (validation === subset) log.warn({ subset }, 'median windows are chosen on the subset being evaluated: these scores are optimistic');
+    const valRefs: ClipRef[] = readManifest(source.dir, validation, source.info.settings_hash).clips.map((clip) => ({ subset: validation, clip, hasWeak: true, hasStrong: clip.events !== null }));
+    const valClips = validation === subset ? clips : clipsOf(valRefs, predictClips(model, source, valRefs, shape, inference.micro).frameProb);
+    const choice = chooseMedianWindows(valClips, referenceTable(valRefs), { classes, grid: options.grid }, thresholds, candidates, options.medianWindowsFrames[0] ?? 1, scoring);
+    options.medianWindowsFrames = choice.windowsFrames;
+    medianChoice = { ...choice, subset: validation };
+    await writeFileAtomic(join(paths.out, 'median_windows.json'), `${JSON.stringify({ chosen_on: validation, frame_hop_sec: frameHopSec(options.grid), windows_frames: Object.fromEntries(classes.map((c, k) => [c, choice.windowsFrames[k]])), candidates_frames: candidates, event_f1: choice.f1 }, null, 1)}\n`);
+    log.info({ on: validation, windows: Object.fromEntries(classes.map((c, k) => [c, choice.windowsFrames[k]])) }, 'median windows per class');
+  }
   const detections = detectEvents(clips, options, thresholds);
   await writeFileAtomic(join(paths.out, 'detections.tsv'), formatEventTsv(detections));
 
@@ -126,7 +147,13 @@ export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions =
   const state = readState(dir);
   const settings: EvalSettings = {
     threshold: config.postprocess.threshold,
-    median: { window: config.postprocess.median_window, unit: config.postprocess.median_unit, frames: options.medianWindowsFrames[0] ?? 1, frameHopSec: frameHopSec(options.grid) },
+    median: {
+      window: config.postprocess.median_window,
+      unit: config.postprocess.median_unit,
+      frames: options.medianWindowsFrames[0] ?? 1,
+      frameHopSec: frameHopSec(options.grid),
+      perClass: medianChoice ? { chosenOn: medianChoice.subset, frames: Object.fromEntries(classes.map((c, k) => [c, medianChoice!.windowsFrames[k]])) } : undefined,
+    },
     tCollarSec: config.eval.t_collar,
     percentageOfLength: config.eval.percentage_of_length,
     segmentSec: config.eval.segment_seconds,

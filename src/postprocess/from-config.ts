@@ -19,6 +19,15 @@ export function postprocessFromConfig(cfg: PostprocessConfig, classes: string[],
   };
 }
 
+/**
+ * postprocess.median_candidates in odd output frames (converted as median_window is), duplicates removed, ascending;
+ * empty when none are configured.
+ */
+export function medianCandidateFrames(cfg: PostprocessConfig, grid: FrameGrid): number[] {
+  const frames = cfg.median_candidates.map((w) => (cfg.median_unit === 'seconds' ? medianWindowFrames(w, grid) : oddFrames(w)));
+  return [...new Set(frames)].sort((a, b) => a - b);
+}
+
 /** A window given in frames: a whole odd number (an even one is raised by one, as medianWindowFrames does). */
 function oddFrames(window: number): number {
   const frames = Math.max(1, Math.round(window));

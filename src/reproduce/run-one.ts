@@ -7,6 +7,7 @@ import { runEval } from '../infer/run-eval.ts';
 import { runTrain } from '../train/train.ts';
 import { createLogger } from '../util/log.ts';
 import type { SedConfig } from '../config/types.ts';
+import type { ConfigOverride } from '../config/load.ts';
 
 /** What the parent sends: the run's full config and its folders. */
 export interface RunOneTask {
@@ -18,6 +19,8 @@ export interface RunOneTask {
   subset: string;
   train: boolean;
   resume: boolean;
+  /** Applied over the run's saved config by eval (settings that never reach training). */
+  overrides?: ConfigOverride[];
 }
 
 const task = JSON.parse(process.argv[2] ?? 'null') as RunOneTask | null;
@@ -25,7 +28,7 @@ if (task) {
   const log = createLogger({ format: 'json', level: 'warn', write: (t) => process.stderr.write(t) });
   try {
     if (task.train) await runTrain(task.config, { features: task.features, out: task.run }, log, { resume: task.resume });
-    await runEval({ run: task.run, features: task.features, out: task.evalDir }, log, { subset: task.subset });
+    await runEval({ run: task.run, features: task.features, out: task.evalDir }, log, { subset: task.subset, overrides: task.overrides });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exitCode = 1;

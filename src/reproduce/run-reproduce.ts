@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { canonicalJson } from '../config/load.ts';
+import { canonicalJson, type ConfigOverride } from '../config/load.ts';
 import { join } from 'node:path';
 import type { PoolingName, SedConfig } from '../config/types.ts';
 import { runFeatures } from '../features/run-features.ts';
@@ -82,7 +82,15 @@ async function runInChildren(tasks: RunOneTask[], jobs: number, log: Logger): Pr
 export function sameRunSettings(savedYaml: string, runConfig: SedConfig): boolean {
   const { reproduce: _savedReproduce, ...saved } = (parseYaml(savedYaml) ?? {}) as Record<string, unknown>;
   const { reproduce: _reproduce, ...wanted } = runConfig;
-  return canonicalJson(saved) === canonicalJson(wanted);
+  return canonicalJson(withoutEvalOnly(saved)) === canonicalJson(withoutEvalOnly(wanted));
+}
+
+/** postprocess.median_candidates is used by eval only (the choice of windows on validation), never by training. */
+function withoutEvalOnly(config: Record<string, unknown>): Record<string, unknown> {
+  const post = config.postprocess as Record<string, unknown> | undefined;
+  if (!post || !('median_candidates' in post)) return config;
+  const { median_candidates: _candidates, ...rest } = post;
+  return { ...config, postprocess: rest };
 }
 
 /**
@@ -148,8 +156,8 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
       }
       const fresh = !existsSync(join(run, 'summary.json'));
       if (fresh) trained++;
-      if (!fresh && existsSync(join(evalDir, 'metrics.json'))) continue;
-      pending.push({ config: runConfig, features, run, evalDir, subset: reportSubset, train: fresh, resume: existsSync(join(run, 'metrics.jsonl')) });
+      // eval always runs (seconds): its settings (postprocess) may differ from those of a reused run's last eval
+      pending.push({ config: runConfig, features, run, evalDir, subset: reportSubset, train: fresh, resume: existsSync(join(run, 'metrics.jsonl')), overrides: evalOverrides(config) });
     }
   }
   const jobs = Math.max(1, opts.jobs ?? 1);
@@ -159,7 +167,7 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
         log.info({ run: t.run }, 'training');
         await timed('train', () => runTrain(t.config, { features: t.features, out: t.run }, log, { resume: t.resume }));
       }
-      await timed('eval', () => runEval({ run: t.run, features: t.features, out: t.evalDir }, log, { subset: t.subset }));
+      await timed('eval', () => runEval({ run: t.run, features: t.features, out: t.evalDir }, log, { subset: t.subset, overrides: t.overrides }));
     }
   } else {
     log.info({ runs: pending.length, jobs }, 'training and evaluating in parallel processes, one thread each');
@@ -245,6 +253,11 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
     checks,
     passed: checks.every((c) => c.passed),
   };
+}
+
+/** The reproduction's eval-only settings, applied over a (possibly reused) run's saved config. */
+function evalOverrides(config: SedConfig): ConfigOverride[] {
+  return [{ keyPath: 'postprocess.median_candidates', value: config.postprocess.median_candidates, source: 'reproduce config' }];
 }
 
 const nullNaN = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
