@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { selectBackend, type BackendName } from '../src/backend/select.ts';
-import { REFERENCE_NET } from '../src/bench/train-bench.ts';
+import { REFERENCE_NET, referenceTrainStep } from '../src/bench/train-bench.ts';
 import { buildCrnn } from '../src/model/crnn.ts';
 
 const { values } = parseArgs({
@@ -45,22 +45,7 @@ const model = buildCrnn({
 const x = tf.randomNormal([batch, 500, 64], 0, 1, 'float32', 1);
 const y = tf.tensor2d(Float32Array.from({ length: batch * 10 }, (_, i) => (i * 7919) % 3 === 0 ? 1 : 0), [batch, 10]);
 const optimizer = tf.train.adam(1e-3);
-const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-
-function step(): number {
-  const loss = optimizer.minimize(
-    () => {
-      const [, clip] = model.apply(x, { training: true }) as tf.Tensor[];
-      const p = tf.clipByValue(clip!, 1e-7, 1 - 1e-7);
-      return tf.neg(tf.mean(tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p)))))) as tf.Scalar;
-    },
-    true,
-    vars,
-  )!;
-  const value = loss.dataSync()[0]!; // forces the step to finish
-  loss.dispose();
-  return value;
-}
+const step = (): number => referenceTrainStep(model, optimizer, x, y);
 
 for (let i = 0; i < warmup; i++) step();
 const times: number[] = [];

@@ -18,6 +18,7 @@ import { selectBackend, type BackendName } from '../backend/select.ts';
 import { loadConfig } from '../config/load.ts';
 import type { NetConfig, PoolingConfig } from '../config/types.ts';
 import { buildCrnn, timePoolingFactor } from '../model/crnn.ts';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { profileKernels, type KernelTime } from './kernel-profile.ts';
 import { threadEnvVars } from './train-compare.ts';
 
@@ -109,6 +110,29 @@ function median(sorted: number[]): number {
   return n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
 }
 
+/**
+ * One Adam step of the reference training objective: binary cross-entropy of the model's clip output (probabilities
+ * clipped to [1e-7, 1 − 1e-7]) for x [batch, frames, mels] against clip labels y [batch, classes], over every trainable
+ * weight. Returns the loss before the step; reading it waits for the step to finish. The step the benchmarks time, and
+ * the one the thread-count test and scripts/bench-bigru.ts repeat, so that all of them measure the same work.
+ */
+export function referenceTrainStep(model: LayersModel, optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): number {
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const loss = optimizer.minimize(
+    () => {
+      const [, clip] = model.apply(x, { training: true }) as tf.Tensor[];
+      const p = tf.clipByValue(clip!, 1e-7, 1 - 1e-7);
+      const ll = tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p))));
+      return tf.neg(tf.mean(ll)) as tf.Scalar;
+    },
+    true,
+    vars,
+  )!;
+  const value = loss.dataSync()[0]!;
+  loss.dispose();
+  return value;
+}
+
 /** Times one configuration. Activates the backend (selectBackend) first. */
 export async function benchTrainStep(opts: TrainStepOptions = {}): Promise<TrainStepResult> {
   const { backend = 'wasm', model: modelName = 'reference', batch = 8, warmup = 2, steps = 5, threads = 1 } = opts;
@@ -121,21 +145,7 @@ export async function benchTrainStep(opts: TrainStepOptions = {}): Promise<Train
   const yData = Float32Array.from({ length: batch * N_CLASSES }, (_, i) => ((i * 7919) % 3 === 0 ? 1 : 0));
   const y = tf.tensor2d(yData, [batch, N_CLASSES]); // [batch, classes]
   const optimizer = tf.train.adam(1e-3);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const step = (): void => {
-    const loss = optimizer.minimize(
-      () => {
-        const [, clip] = model.apply(x, { training: true }) as tf.Tensor[];
-        const p = tf.clipByValue(clip!, 1e-7, 1 - 1e-7);
-        const ll = tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p))));
-        return tf.neg(tf.mean(ll)) as tf.Scalar;
-      },
-      true,
-      vars,
-    )!;
-    loss.dataSync(); // the step is done when its loss is readable
-    loss.dispose();
-  };
+  const step = (): void => void referenceTrainStep(model, optimizer, x, y);
   const profiler = opts.profile ? profileKernels(choice.backend, opts.profile === 'by-shape') : null;
   const times: number[] = [];
   try {

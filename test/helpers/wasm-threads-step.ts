@@ -9,7 +9,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../src/backend/select.ts';
-import { REFERENCE_NET } from '../../src/bench/train-bench.ts';
+import { REFERENCE_NET, referenceTrainStep } from '../../src/bench/train-bench.ts';
 import { buildCrnn } from '../../src/model/crnn.ts';
 import { Rng, withMathRandom } from '../../src/util/rng.ts';
 
@@ -28,21 +28,8 @@ const model = await withMathRandom(new Rng(7), async () =>
 const x = tf.randomNormal([2, frames, 64], 0, 1, 'float32', 11); // [batch, frames, mels]
 const y = tf.tensor2d(Float32Array.from({ length: 20 }, (_, i) => (i % 3 === 0 ? 1 : 0)), [2, 10]); // [batch, classes]
 const optimizer = tf.train.adam(1e-3);
-const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
 const losses: number[] = [];
-for (let step = 0; step < 2; step++) {
-  const loss = optimizer.minimize(
-    () => {
-      const [, clip] = model.apply(x, { training: true }) as tf.Tensor[];
-      const p = tf.clipByValue(clip!, 1e-7, 1 - 1e-7);
-      return tf.neg(tf.mean(tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p)))))) as tf.Scalar;
-    },
-    true,
-    vars,
-  )!;
-  losses.push(loss.dataSync()[0]!);
-  loss.dispose();
-}
+for (let step = 0; step < 2; step++) losses.push(referenceTrainStep(model, optimizer, x, y));
 const hash = createHash('sha256');
 for (const w of model.trainableWeights) {
   const a = w.read().dataSync() as Float32Array;
