@@ -9,12 +9,11 @@
  * the signal's true end, where process() pads with the same zeros).
  */
 import type { Resampler } from './resample.ts';
+import { SampleQueue } from './sample-queue.ts';
 
 /** Wraps one Resampler (shared, stateless between calls) with the state of one stream; use one per signal. */
 export class StreamingResampler {
-  private buffer = new Float32Array(0);
-  private bufferStart = 0; // input index of buffer[0]; always a multiple of `down`
-  private bufferLength = 0;
+  private readonly input = new SampleQueue(); // input.start is always a multiple of `down`
   private received = 0;
   private produced = 0;
   private finished = false;
@@ -34,7 +33,7 @@ export class StreamingResampler {
       this.produced += chunk.length;
       return chunk;
     }
-    this.append(chunk);
+    this.input.append(chunk);
     this.received += chunk.length;
     const { up, down, tapCount } = this.resampler;
     // Outputs whose taps all lie inside the input so far: p(k) + tapCount ≤ received.
@@ -51,17 +50,6 @@ export class StreamingResampler {
     return this.emit(this.outputLength(this.received));
   }
 
-  private append(chunk: Float32Array): void {
-    const needed = this.bufferLength + chunk.length;
-    if (needed > this.buffer.length) {
-      const grown = new Float32Array(Math.max(needed, this.buffer.length * 2));
-      grown.set(this.buffer.subarray(0, this.bufferLength));
-      this.buffer = grown;
-    }
-    this.buffer.set(chunk, this.bufferLength);
-    this.bufferLength = needed;
-  }
-
   /** The first input block index m (input from m·down) whose process() gets output `k` exactly. */
   private blockFor(k: number): number {
     const { up, down, tapCount } = this.resampler;
@@ -73,17 +61,11 @@ export class StreamingResampler {
     if (end <= start) return new Float32Array(0);
     const { up, down } = this.resampler;
     const m = this.blockFor(start);
-    const from = m * down - this.bufferStart;
-    const out = this.resampler.process(this.buffer.subarray(from, this.bufferLength));
+    const out = this.resampler.process(this.input.view(m * down));
     const result = out.slice(start - m * up, end - m * up);
     this.produced = end;
     // Keep input from the block the next output needs.
-    const drop = this.blockFor(end) * down - this.bufferStart;
-    if (drop > 0) {
-      this.buffer.copyWithin(0, drop, this.bufferLength);
-      this.bufferLength -= drop;
-      this.bufferStart += drop;
-    }
+    this.input.dropBefore(this.blockFor(end) * down);
     return result;
   }
 }

@@ -15,6 +15,7 @@
  *   (it runs past the end by less than one frame, zero-padded).
  * A recording shorter than one output frame (L < F) has no frame to score: an error for that recording.
  */
+import { SampleQueue } from '../audio/sample-queue.ts';
 
 export interface WindowGeometry {
   sampleRateHz: number;
@@ -111,9 +112,7 @@ export interface AudioWindow {
 export class WindowAssembler {
   private readonly starts: number[];
   private next = 0; // index into starts
-  private buffer: Float32Array;
-  private bufferStart = 0; // recording sample index of buffer[0]
-  private bufferLength = 0;
+  private readonly pending: SampleQueue; // by recording sample index
   private received = 0;
 
   constructor(
@@ -121,7 +120,7 @@ export class WindowAssembler {
     readonly totalSamples: number,
   ) {
     this.starts = windowStartFrames(totalSamples, geometry);
-    this.buffer = new Float32Array(geometry.windowSamples * 2);
+    this.pending = new SampleQueue(geometry.windowSamples * 2);
   }
 
   get windowCount(): number {
@@ -132,7 +131,7 @@ export class WindowAssembler {
     if (this.received + chunk.length > this.totalSamples) {
       throw new WindowingError(`got ${this.received + chunk.length} samples, more than the ${this.totalSamples} announced`);
     }
-    this.append(chunk);
+    this.pending.append(chunk);
     this.received += chunk.length;
     return this.emit();
   }
@@ -144,17 +143,6 @@ export class WindowAssembler {
     return out;
   }
 
-  private append(chunk: Float32Array): void {
-    const needed = this.bufferLength + chunk.length;
-    if (needed > this.buffer.length) {
-      const grown = new Float32Array(Math.max(needed, this.buffer.length * 2));
-      grown.set(this.buffer.subarray(0, this.bufferLength));
-      this.buffer = grown;
-    }
-    this.buffer.set(chunk, this.bufferLength);
-    this.bufferLength = needed;
-  }
-
   private emit(): AudioWindow[] {
     const g = this.geometry;
     const out: AudioWindow[] = [];
@@ -164,18 +152,13 @@ export class WindowAssembler {
       const to = Math.min(from + g.windowSamples, this.totalSamples);
       if (this.received < to) break;
       const samples = new Float32Array(g.windowSamples); // zeros past the end: the padding of fixLength
-      samples.set(this.buffer.subarray(from - this.bufferStart, to - this.bufferStart));
+      samples.set(this.pending.view(from, to));
       out.push({ startFrame, samples });
       this.next++;
     }
     // Drop what no later window needs.
     const keepFrom = this.next < this.starts.length ? this.starts[this.next] * g.frameSamples : this.received;
-    const drop = Math.min(keepFrom - this.bufferStart, this.bufferLength);
-    if (drop > 0) {
-      this.buffer.copyWithin(0, drop, this.bufferLength);
-      this.bufferLength -= drop;
-      this.bufferStart += drop;
-    }
+    this.pending.dropBefore(keepFrom);
     return out;
   }
 }
