@@ -98,7 +98,7 @@ describe('event library helpers', () => {
     const plan: MixPlan = {
       background: source(bg, 'bg.wav'),
       backgroundOffsetSec: 0,
-      events: [{ label: 'a', source: source(tone, 'a/t.wav'), onsetSec: 0.25, offsetSec: 0.5, sourceOffsetSec: 0.1, loops: 1, snrDb: 6 }],
+      events: [{ label: 'a', source: source(tone, 'a/t.wav'), onsetSec: 0.25, offsetSec: 0.5, sourceOffsetSec: 0.1, loops: 1, snrDb: 6, speed: 1 }],
     };
     const mix = renderMix(plan, SR, 1);
     const onlyBg = renderMix({ ...plan, events: [] }, SR, 1);
@@ -109,6 +109,23 @@ describe('event library helpers', () => {
     assert.ok(Math.abs(rms(diff, 4000, 8000) / (BACKGROUND_RMS * 10 ** (6 / 20)) - 1) < 1e-3);
     assert.equal(rms(diff, 0, 4000), 0);
     assert.equal(rms(diff, 8000), 0);
+  });
+
+  it('renderMix: an event played at speed 1.25 is a 1 kHz tone sped up to 1.25 kHz (resampled), at its SNR', () => {
+    const tone = Float32Array.from({ length: SR }, (_, i) => Math.sin((2 * Math.PI * 1000 * i) / SR));
+    const source = (samples: Float32Array, relPath: string): SourceRecording => ({ relPath, label: null, samples, trimStartSec: 0 });
+    const plan: MixPlan = {
+      background: source(new Float32Array(SR), 'silence.wav'), // all zeros: the mix is the event alone
+      backgroundOffsetSec: 0,
+      events: [{ label: 'a', source: source(tone, 'a/t.wav'), onsetSec: 0.1, offsetSec: 0.7, sourceOffsetSec: 0, loops: 1, snrDb: 0, speed: 1.25 }],
+    };
+    const mix = renderMix(plan, SR, 1);
+    // count upward zero crossings inside the event, away from its 5 ms edge fades: 0.5 s of 1250 Hz = 625 periods
+    let crossings = 0;
+    for (let i = 2000; i < 10000; i++) if (mix[i - 1] < 0 && mix[i] >= 0) crossings++;
+    assert.ok(Math.abs(crossings - 625) <= 1, `${crossings} upward crossings in 0.5 s`);
+    const rms = Math.sqrt(mix.subarray(1600, 11200).reduce((a, v) => a + v * v, 0) / 9600);
+    assert.ok(Math.abs(rms / BACKGROUND_RMS - 1) < 1e-3, `event RMS ${rms}`); // 0 dB against the background level
   });
 });
 
@@ -199,6 +216,24 @@ describe('mixRealDataset', () => {
     assert.ok(files.length > 26);
     for (const f of files) assert.equal(await sha256(join(dir, 'b', f)), await sha256(join(dir, 'a', f)), f);
     assert.notEqual(await sha256(join(dir, 'c/audio/train/synthetic/0.wav')), await sha256(join(dir, 'a/audio/train/synthetic/0.wav')));
+  });
+
+  it('--speed: training events played at log-uniform speeds in 1 % steps, their length scaled; validation and eval as recorded', async () => {
+    await mixRealDataset({ ...options('speed'), trainSpeed: [0.8, 1.25] });
+    const prov = (await tsvRows(join(dir, 'speed', 'provenance.tsv'))).filter((r) => r[2] === 'event');
+    const train = prov.filter((r) => ['weak', 'synthetic', 'unlabel_in_domain'].includes(r[0]));
+    const held = prov.filter((r) => ['validation', 'eval_public'].includes(r[0]));
+    for (const r of held) assert.equal(r[10], '1.00', r.join(' '));
+    const speeds = train.map((r) => Number(r[10]));
+    for (const v of speeds) assert.ok(v >= 0.8 && v <= 1.25 && Math.abs(v * 100 - Math.round(v * 100)) < 1e-9, `speed ${v}`);
+    assert.ok(new Set(speeds).size > 5, 'speeds vary');
+    // a short tone of L s (trimmed to whole 10 ms windows, see above) played at speed v lasts L / v
+    for (const r of train.filter((x) => x[3] === 'short')) {
+      const len = Number(r[5]) - Number(r[4]);
+      const v = Number(r[10]);
+      assert.ok(LIBRARY.short.some(([, sec]) => len >= sec / v - 0.0011 && len <= (sec + 0.0201) / v + 0.0011), `length ${len} at speed ${v}`);
+    }
+    await assert.rejects(mixRealDataset({ ...options('x'), trainSpeed: [1.2, 1.1] }), (e: Error) => e instanceof UsageError && /--speed/.test(e.message));
   });
 
   it('names what is wrong: a class folder without audio, too few sources, an unknown class in the durations', async () => {

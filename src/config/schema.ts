@@ -211,6 +211,8 @@ export const SCHEMA = z.strictObject({
     synth_event_durations: z.string().default(''),
     /** With synth_events: event-to-background SNR range in dB, [low, high] (`sed synth --snr`); DESED mixes at 6–30. */
     synth_snr_db: z.tuple([z.number(), z.number()]).default(() => [0, 15] as [number, number]),
+    /** With synth_events: speed perturbation of the training clips' events, [low, high] (`sed synth --speed`); [1, 1] = none. */
+    synth_speed: z.tuple([z.number(), z.number()]).default(() => [1, 1] as [number, number]),
     /** Classes with mean event duration ≤ this (s) are the short ones of the short-class F1 check; null = no check. */
     short_max_sec: number({ min: 0, exclusiveMin: true }).nullable().default(null),
   }),

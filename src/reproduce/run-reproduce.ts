@@ -119,7 +119,7 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
         if (!existsSync(dir)) throw new ConfigError(`reproduce.${key}`, `${dir} does not exist (make it with scripts/make-real-sound-set.ts)`);
       log.info({ root, clips: r.synth_clips, events: r.synth_events }, 'no data set found: mixing one from real recordings');
       const eventDurations = r.synth_event_durations ? (JSON.parse(readFileSync(r.synth_event_durations, 'utf8')) as Record<string, [number, number]>) : undefined;
-      await timed('synth', () => mixRealDataset({ eventsDir: r.synth_events, backgroundsDir: r.synth_backgrounds, eventDurations, outDir: root, clips: r.synth_clips, seed: r.synth_seed, snrDb: r.synth_snr_db }));
+      await timed('synth', () => mixRealDataset({ eventsDir: r.synth_events, backgroundsDir: r.synth_backgrounds, eventDurations, outDir: root, clips: r.synth_clips, seed: r.synth_seed, snrDb: r.synth_snr_db, trainSpeed: r.synth_speed }));
     } else {
       log.info({ root, clips: r.synth_clips }, 'no data set found: synthesizing one');
       await timed('synth', () => synthesizeDataset({ layout: config.data.layout, outDir: root, clips: r.synth_clips, seed: r.synth_seed }));

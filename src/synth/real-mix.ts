@@ -13,6 +13,7 @@ import { CLASSES_JSON, type ClassInfo } from '../data/classes.ts';
 import { UsageError } from '../errors.ts';
 import { BACKGROUND_RMS } from './clip-plan.ts';
 import { rms } from './dsp.ts';
+import { resample } from '../audio/resample.ts';
 import { readBackgrounds, readEventLibrary, splitSources, SPLITS, type SourceRecording, type Split } from './event-library.ts';
 import { strongLines, writeText, writeWavClips, YoutubeNames } from './layout-writer.ts';
 import { streamSeed, SynthRandom } from './random.ts';
@@ -47,6 +48,13 @@ export interface RealMixOptions {
   eventDurations?: Record<string, [number, number]>;
   /** Shares of each class's source files that go to validation and eval (default 0.2 each; the rest to train). */
   splitFractions?: { validation: number; eval: number };
+  /**
+   * Speed perturbation of the training splits' events, [low, high] (default [1, 1]: none): each event of a training
+   * clip is played at a speed drawn log-uniformly from the range, in steps of 1 %, by resampling (pitch and length
+   * scale together, as a tape played faster; Kaldi's speed perturbation). Validation and eval clips hear every
+   * recording as recorded.
+   */
+  trainSpeed?: [number, number];
 }
 
 export interface RealMixSummary {
@@ -77,6 +85,8 @@ export interface PlacedEvent {
   sourceOffsetSec: number;
   loops: number;
   snrDb: number;
+  /** Playback speed of the source (1 = as recorded; 1.1 = 10 % faster and higher), a multiple of 0.01. */
+  speed: number;
 }
 
 export interface MixPlan {
@@ -117,6 +127,8 @@ export async function mixRealDataset(opts: RealMixOptions): Promise<RealMixSumma
   const [snrLow, snrHigh] = opts.snrDb ?? [0, 15];
   if (!(Number.isFinite(snrLow) && Number.isFinite(snrHigh) && snrHigh >= snrLow)) throw new UsageError(`--snr must be LOW:HIGH dB with LOW ≤ HIGH (${snrLow}:${snrHigh} given)`);
   const onset = opts.onset ?? 'uniform';
+  const [speedLow, speedHigh] = opts.trainSpeed ?? [1, 1];
+  if (!(speedLow >= 0.5 && speedHigh <= 2 && speedHigh >= speedLow)) throw new UsageError(`--speed must be LOW:HIGH with 0.5 ≤ LOW ≤ HIGH ≤ 2 (${speedLow}:${speedHigh} given)`);
   if (onset !== 'uniform' && onset !== 'normal') throw new UsageError(`--onset must be uniform or normal (${String(onset)} given)`);
   const fractions = opts.splitFractions ?? { validation: 0.2, eval: 0.2 };
   if (!(fractions.validation > 0 && fractions.eval > 0 && fractions.validation + fractions.eval < 1)) throw new UsageError('split fractions: validation and eval must be > 0 and leave some files for train');
@@ -146,7 +158,7 @@ export async function mixRealDataset(opts: RealMixOptions): Promise<RealMixSumma
   const planned = subsetSpecs.map((spec, subsetIndex) => {
     const sourcesOf = (label: string) => eventSplits.get(label)![spec.split];
     const rng = new SynthRandom(streamSeed(opts.seed, 0x7265616c, subsetIndex));
-    const plans = planMixes(spec.count, rng, { classes: library.classes, sourcesOf, backgrounds: backgroundSplits[spec.split], durations, sampleRateHz, clipSeconds, events: [minEvents, maxEvents], snrDb: [snrLow, snrHigh], onset });
+    const plans = planMixes(spec.count, rng, { classes: library.classes, sourcesOf, backgrounds: backgroundSplits[spec.split], durations, sampleRateHz, clipSeconds, events: [minEvents, maxEvents], snrDb: [snrLow, snrHigh], onset, speed: spec.split === 'train' ? [speedLow, speedHigh] : [1, 1] });
     return { spec, clips: plans.map((plan, k) => ({ name: spec.nameOf(k), plan })) };
   });
 
@@ -224,6 +236,8 @@ interface PlanSettings {
   events: [number, number];
   snrDb: [number, number];
   onset: OnsetDistribution;
+  /** Playback speed range (log-uniform, 1 % steps); no random draw when low = high, so such plans match older ones. */
+  speed?: [number, number];
 }
 
 /**
@@ -232,6 +246,7 @@ interface PlanSettings {
  */
 export function planMixes(count: number, rng: SynthRandom, s: PlanSettings): MixPlan[] {
   const seconds = (src: SourceRecording) => src.samples.length / s.sampleRateHz;
+  const [speedLow, speedHigh] = s.speed ?? [1, 1];
   let deck: string[] = [];
   const draw = (taken: Set<string>): string => {
     for (let tries = 0; ; tries++) {
@@ -251,7 +266,8 @@ export function planMixes(count: number, rng: SynthRandom, s: PlanSettings): Mix
       const label = draw(taken);
       taken.add(label);
       const source = rng.pick(s.sourcesOf(label));
-      const sourceSec = seconds(source);
+      const speed = speedLow === speedHigh ? speedLow : Math.round(100 * Math.exp(rng.uniform(Math.log(speedLow), Math.log(speedHigh)))) / 100;
+      const sourceSec = playedLength(source.samples.length, speed, s.sampleRateHz) / s.sampleRateHz;
       const range = s.durations[label];
       const wantSec = roundMs(Math.min(s.clipSeconds, range ? rng.uniform(range[0], range[1]) : sourceSec));
       const durationSec = Math.max(0.001, wantSec);
@@ -259,13 +275,23 @@ export function planMixes(count: number, rng: SynthRandom, s: PlanSettings): Mix
       const sourceOffsetSec = loops === 1 && sourceSec > durationSec ? roundMs(rng.uniform(0, sourceSec - durationSec)) : 0;
       const room = s.clipSeconds - durationSec;
       const onsetSec = roundMs(s.onset === 'uniform' ? rng.uniform(0, room) : Math.min(room, Math.max(0, room / 2 + (room / 4) * rng.normal())));
-      events.push({ label, source, onsetSec, offsetSec: Math.min(s.clipSeconds, roundMs(onsetSec + durationSec)), sourceOffsetSec, loops, snrDb: rng.uniform(s.snrDb[0], s.snrDb[1]) });
+      events.push({ label, source, onsetSec, offsetSec: Math.min(s.clipSeconds, roundMs(onsetSec + durationSec)), sourceOffsetSec, loops, snrDb: rng.uniform(s.snrDb[0], s.snrDb[1]), speed });
     }
     events.sort((a, b) => a.onsetSec - b.onsetSec || (a.label < b.label ? -1 : 1));
     const bgSec = seconds(background);
     plans.push({ background, backgroundOffsetSec: bgSec > s.clipSeconds ? roundMs(rng.uniform(0, bgSec - s.clipSeconds)) : 0, events });
   }
   return plans;
+}
+
+/** A recording of n samples played at `speed`: resampled from round(rate · speed) Hz to `rate` (resample.ts). */
+function playedAt(samples: Float32Array, speed: number, sampleRateHz: number): Float32Array {
+  return speed === 1 ? samples : resample(samples, Math.round(sampleRateHz * speed), sampleRateHz);
+}
+
+/** Its length in samples: ceil(n · rate / round(rate · speed)), the resampler's output length. */
+function playedLength(n: number, speed: number, sampleRateHz: number): number {
+  return speed === 1 ? n : Math.ceil((n * sampleRateHz) / Math.round(sampleRateHz * speed));
 }
 
 /**
@@ -314,7 +340,7 @@ export function renderMix(plan: MixPlan, sampleRateHz: number, clipSeconds: numb
     const start = Math.round(ev.onsetSec * sampleRateHz);
     const end = Math.min(total, Math.round(ev.offsetSec * sampleRateHz));
     if (end <= start) continue;
-    const samples = loopOrCrop(ev.source.samples, Math.round(ev.sourceOffsetSec * sampleRateHz), end - start, crossfade);
+    const samples = loopOrCrop(playedAt(ev.source.samples, ev.speed, sampleRateHz), Math.round(ev.sourceOffsetSec * sampleRateHz), end - start, crossfade);
     fadeEdges(samples, Math.round(EDGE_FADE_SEC * sampleRateHz));
     const level = rms(samples);
     if (!(level > 0)) continue;
@@ -329,12 +355,12 @@ export function renderMix(plan: MixPlan, sampleRateHz: number, clipSeconds: numb
 
 /** provenance.tsv: one row per background and per event of every clip. */
 function provenanceLines(subsets: { subset: string; clips: { name: string; plan: MixPlan }[] }[]): string[] {
-  const lines = ['subset\tfilename\tkind\tevent_label\tonset\toffset\tsource\tsource_offset_sec\tloops\tsnr_db'];
+  const lines = ['subset\tfilename\tkind\tevent_label\tonset\toffset\tsource\tsource_offset_sec\tloops\tsnr_db\tspeed'];
   for (const { subset, clips } of subsets) {
     for (const c of clips) {
-      lines.push(`${subset}\t${c.name}\tbackground\t\t0.000\t\t${c.plan.background.relPath}\t${c.plan.backgroundOffsetSec.toFixed(3)}\t\t`);
+      lines.push(`${subset}\t${c.name}\tbackground\t\t0.000\t\t${c.plan.background.relPath}\t${c.plan.backgroundOffsetSec.toFixed(3)}\t\t\t`);
       for (const e of c.plan.events)
-        lines.push(`${subset}\t${c.name}\tevent\t${e.label}\t${e.onsetSec.toFixed(3)}\t${e.offsetSec.toFixed(3)}\t${e.source.relPath}\t${e.sourceOffsetSec.toFixed(3)}\t${e.loops}\t${e.snrDb.toFixed(2)}`);
+        lines.push(`${subset}\t${c.name}\tevent\t${e.label}\t${e.onsetSec.toFixed(3)}\t${e.offsetSec.toFixed(3)}\t${e.source.relPath}\t${e.sourceOffsetSec.toFixed(3)}\t${e.loops}\t${e.snrDb.toFixed(2)}\t${e.speed.toFixed(2)}`);
     }
   }
   return lines;

@@ -52,6 +52,7 @@ export function registerSynth(ctx: CliContext) {
     .option('--backgrounds <dir>', 'with --events: a folder of background recordings (ambiences), looped or cropped to the clip length')
     .option('--events-per-clip <min-max>', 'with --events: events per clip', rangeArg('--events-per-clip', '-', true), [1, 3])
     .option('--snr <low:high>', 'with --events: event-to-background SNR range in dB', rangeArg('--snr', ':', false), [0, 15])
+    .option('--speed <low:high>', 'with --events: speed perturbation of the training clips\' events, e.g. 0.8:1.25 (log-uniform, 1 % steps, pitch and length together; validation and eval as recorded)', rangeArg('--speed', ':', false), [1, 1])
     .addOption(new Option('--onset <dist>', 'with --events: onset distribution over [0, clip − event]').choices(['uniform', 'normal']).default('uniform'))
     .option('--event-durations <file>', 'with --events: JSON {"class": [min_sec, max_sec]}: that class\'s events are cropped or looped to a length drawn from the range (others keep their source length)')
     .option('--split <train,val,eval>', 'with --events: shares of each class\'s source files per split (no file in two splits; default 0.6,0.2,0.2)', splitArg)
@@ -80,6 +81,7 @@ export function registerSynth(ctx: CliContext) {
         evalClips: opts.evalClips,
         eventsPerClip: opts.eventsPerClip,
         snrDb: opts.snr,
+        trainSpeed: opts.speed,
         onset: opts.onset,
         eventDurations: opts.eventDurations ? readEventDurations(opts.eventDurations) : undefined,
         splitFractions: opts.split,
