@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { configToYaml, resolveConfig } from '../src/config/load.ts';
 import { runReproduce, sameRunSettings } from '../src/reproduce/run-reproduce.ts';
 import { silentLogger } from '../src/util/log.ts';
+import { ConfigError } from '../src/errors.ts';
 
 // A tiny end-to-end reproduction: synth into an empty folder, features, 2 heads × 1 seed, eval, reports.
 // It checks the wiring and the report files, not the paper's claims (too little data and too few epochs).
@@ -39,6 +40,11 @@ test('reproduce runs every stage, writes the reports, and a second run only re-r
   const epoch = JSON.parse(readFileSync(join(out, 'runs/power-seed1/metrics.jsonl'), 'utf8').trim().split('\n')[0]);
   assert.equal(Object.keys(epoch.val.clip_f1_per_class).length, 10);
   assert.equal(first.checks.length, 4);
+  // data.root was mixed by this reproduction: other synth settings are refused, not silently given the old mix
+  await assert.rejects(
+    runReproduce({ ...config, reproduce: { ...config.reproduce, synth_seed: 2 } }, { out }, silentLogger),
+    (e: Error) => e instanceof ConfigError && e.message.includes('synth_seed differ') && e.message.includes('reproduce-synth.json'),
+  );
   const second = await runReproduce(config, { out }, silentLogger);
   assert.equal(second.trained, 0);
   assert.equal(second.reused, 2);

@@ -111,6 +111,15 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
   const r = config.reproduce;
   const root = config.data.root;
   const metadata = config.data.layout === 'dcase2019' ? join(root, 'metadata/train/weak.tsv') : join(root, 'groundtruth_weak_label_training_set.csv');
+  // the data set a reproduction mixes is remade only when data.root is empty: a record of the settings it was made
+  // with keeps a changed reproduce.synth_* from silently reusing the old mix
+  const synthRecord = join(root, SYNTH_RECORD);
+  const wantedSynth = synthSettings(config);
+  if (existsSync(metadata) && existsSync(synthRecord)) {
+    const made = JSON.parse(readFileSync(synthRecord, 'utf8')) as Record<string, unknown>;
+    const changed = Object.keys(wantedSynth).filter((k) => canonicalJson(made[k] ?? null) !== canonicalJson(wantedSynth[k as keyof typeof wantedSynth]));
+    if (changed.length) throw new ConfigError('reproduce', `${root} was made with other settings (${changed.join(', ')} differ from ${synthRecord}); delete ${root} to remake it, or set another data.root`);
+  }
   if (!existsSync(metadata)) {
     if (Boolean(r.synth_events) !== Boolean(r.synth_backgrounds)) throw new ConfigError('reproduce.synth_events', 'reproduce.synth_events and reproduce.synth_backgrounds go together');
     if (r.synth_events) {
@@ -124,6 +133,7 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
       log.info({ root, clips: r.synth_clips }, 'no data set found: synthesizing one');
       await timed('synth', () => synthesizeDataset({ layout: config.data.layout, outDir: root, clips: r.synth_clips, seed: r.synth_seed }));
     }
+    await writeFileAtomic(synthRecord, `${JSON.stringify(wantedSynth, null, 1)}\n`);
   }
   const features = join(paths.out, 'features');
   const fs = await timed('features', () => runFeatures(config.data, config.features, { out: features }, log, { fullConfig: config }));
@@ -252,6 +262,24 @@ export async function runReproduce(config: SedConfig, paths: { out: string }, lo
     spearman_n_c_duration: rho,
     checks,
     passed: checks.every((c) => c.passed),
+  };
+}
+
+const SYNTH_RECORD = 'reproduce-synth.json';
+
+/** What `sed reproduce` makes data.root from: the layout and the reproduce.synth_* keys that apply to the kind of mix. */
+function synthSettings(config: SedConfig) {
+  const r = config.reproduce;
+  const real = Boolean(r.synth_events);
+  return {
+    layout: config.data.layout,
+    synth_clips: r.synth_clips,
+    synth_seed: r.synth_seed,
+    synth_events: real ? r.synth_events : null,
+    synth_backgrounds: real ? r.synth_backgrounds : null,
+    synth_event_durations: real ? r.synth_event_durations || null : null,
+    synth_snr_db: real ? r.synth_snr_db : null,
+    synth_speed: real ? r.synth_speed : null,
   };
 }
 
