@@ -64,4 +64,7 @@ test('sameRunSettings: a run is the same whatever the reproduction around it; an
   // median windows to choose from act at eval only; the window used during training (checkpoint selection) counts
   assert.equal(sameRunSettings(saved, { ...config, postprocess: { ...config.postprocess, median_candidates: [1, 3, 5] } }), true);
   assert.equal(sameRunSettings(saved, { ...config, postprocess: { ...config.postprocess, median_window: 7 } }), false);
+  // … unless checkpoints are selected with the windows chosen among them
+  const tuned = { ...config, train: { ...config.train, select_metric: 'event_f1_macro_tuned' as const }, postprocess: { ...config.postprocess, median_candidates: [1, 3] } };
+  assert.equal(sameRunSettings(configToYaml(tuned), { ...tuned, postprocess: { ...tuned.postprocess, median_candidates: [1, 3, 5] } }), false);
 });

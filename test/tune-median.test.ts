@@ -7,6 +7,8 @@ import { resolveConfig } from '../src/config/load.ts';
 import { frameGrid } from '../src/data/time-grid.ts';
 import { ConfigError } from '../src/errors.ts';
 import type { EventTable } from '../src/data/events.ts';
+import type { ClipRef } from '../src/data/feature-source.ts';
+import { validationMetrics } from '../src/train/validate.ts';
 
 const grid = frameGrid(16000, 1600); // 0.1 s frames
 const classes = ['click', 'engine', 'absent'];
@@ -58,4 +60,22 @@ test('postprocess.median_candidates in frames (made odd) or seconds (nearest odd
   const seconds = resolveConfig({ postprocess: { median_unit: 'seconds', median_candidates: [0.1, 0.3, 0.45] } }).postprocess;
   assert.deepEqual(medianCandidateFrames(seconds, grid), [1, 3, 5]); // 0.45 s ≈ 4.5 frames → 4 or 5 → odd: 5
   assert.deepEqual(medianCandidateFrames(resolveConfig({}).postprocess, grid), []);
+});
+
+test('validation: event_f1_macro_tuned scores each class at its best candidate window; without candidates it is event_f1_macro', () => {
+  const { clips } = clip(); // frame probabilities [20, 3]: keep the click and engine columns
+  const prob = Float32Array.from({ length: 40 }, (_, k) => clips[0].prob[Math.floor(k / 2) * 3 + (k % 2)]);
+  const ref: ClipRef = {
+    subset: 'validation',
+    clip: { name: 'a.wav', npy: 'a.npy', frames: 20, duration_sec: 2, source: 'a.wav', weak_labels: null, events: [{ onset: 0.5, offset: 0.6, label: 'click' }, { onset: 0.2, offset: 1.8, label: 'engine' }] },
+    hasWeak: true,
+    hasStrong: true,
+  };
+  const pred = { clips: [ref], frameProb: [prob], clipProb: [Float32Array.from([0.9, 0.9])] };
+  // window 5 for both: the click is erased (F1 0), the engine found (F1 1) → 0.5; tuned: click at 1, engine at 3/5 → 1
+  const tuned = validationMetrics(pred, ['click', 'engine'], resolveConfig({ postprocess: { median_window: 5, median_candidates: [1, 3, 5] } }), grid);
+  assert.equal(tuned.event_f1_macro, 0.5);
+  assert.equal(tuned.event_f1_macro_tuned, 1);
+  const plain = validationMetrics(pred, ['click', 'engine'], resolveConfig({ postprocess: { median_window: 5 } }), grid);
+  assert.equal(plain.event_f1_macro_tuned, 0.5);
 });

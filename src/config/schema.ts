@@ -171,7 +171,9 @@ export const SCHEMA = z.strictObject({
     seed: int(1, 0),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     /** Metric that selects the best epoch, read from the validation metrics. */
-    select_metric: z.enum(['val_loss', 'clip_f1_macro', 'event_f1_macro']).default('event_f1_macro'),
+    /** event_f1_macro_tuned: each class's median window chosen among postprocess.median_candidates on the same
+     * validation clips, as `sed eval` then reports (short classes count; with one window they are erased). */
+    select_metric: z.enum(['val_loss', 'clip_f1_macro', 'event_f1_macro', 'event_f1_macro_tuned']).default('event_f1_macro'),
     /** Weight of the frame-level BCE on strongly labelled clips (DCASE 2019 synthetic). */
     strong_weight: number({ min: 0 }).default(1),
     mean_teacher: section({

@@ -85,9 +85,13 @@ export function sameRunSettings(savedYaml: string, runConfig: SedConfig): boolea
   return canonicalJson(withoutEvalOnly(saved)) === canonicalJson(withoutEvalOnly(wanted));
 }
 
-/** postprocess.median_candidates is used by eval only (the choice of windows on validation), never by training. */
+/**
+ * postprocess.median_candidates is used by eval only (the choice of windows on validation), and by training only
+ * when it selects checkpoints by train.select_metric event_f1_macro_tuned.
+ */
 function withoutEvalOnly(config: Record<string, unknown>): Record<string, unknown> {
   const post = config.postprocess as Record<string, unknown> | undefined;
+  if ((config.train as Record<string, unknown> | undefined)?.select_metric === 'event_f1_macro_tuned') return config;
   if (!post || !('median_candidates' in post)) return config;
   const { median_candidates: _candidates, ...rest } = post;
   return { ...config, postprocess: rest };

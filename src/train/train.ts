@@ -78,7 +78,7 @@ export interface EpochRecord {
 const TRAIN_ROLES = ['train_weak', 'train_strong'];
 // checkpoint selection sees only the validation subset: the test subset (eval/public, 2017 evaluation) is for reporting
 const VALIDATION_ROLES = ['validation'];
-const HIGHER_IS_BETTER: Record<string, boolean> = { val_loss: false, clip_f1_macro: true, event_f1_macro: true };
+const HIGHER_IS_BETTER: Record<string, boolean> = { val_loss: false, clip_f1_macro: true, event_f1_macro: true, event_f1_macro_tuned: true };
 
 /**
  * The `train` stage: trains the CRNN of `config.net` with the head of `config.pooling` on the store in
@@ -205,7 +205,7 @@ export async function runTrain(config: SedConfig, paths: TrainPaths, log: Logger
       const train = Object.fromEntries(Object.entries(sums).filter(([k]) => k !== 'batches').map(([k, v]) => [k, v / sums.batches]));
       const val = valRefs.length
         ? validationMetrics(predictClips(model, source, valRefs, shape, micro), classes, config, shape.outGrid)
-        : { loss: NaN, clip_f1_macro: NaN, event_f1_macro: null };
+        : { loss: NaN, clip_f1_macro: NaN, event_f1_macro: null, event_f1_macro_tuned: null };
       const perClass = head.perClassParameters();
       const seconds = (Date.now() - epochStart) / 1000;
       epochSeconds.push(seconds);
