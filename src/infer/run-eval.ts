@@ -65,8 +65,9 @@ export interface EvalSummary {
  * in `paths.features`, and writes into `paths.out`: probabilities/<clip>.npy (float32 [outFrames, C]),
  * detections.tsv (post-processed per the config), psds/thr_*.tsv operating points, metrics.json (the `sed metrics
  * --json` shape) and report.md. With postprocess.median_candidates, each class's median window is first chosen on the
- * store's validation subset (median_windows.json says which and why). Metrics that need strong labels are null when the subset has none. Throws
- * DataError for a missing checkpoint or subset, ConfigError when the run was trained on other feature settings.
+ * store's validation subset (median_windows.json says which and why). Metrics that need strong labels are null when
+ * the subset has none. Throws DataError for a missing checkpoint or subset (or a validation subset when windows are
+ * to be chosen), ConfigError when the run was trained on other feature settings.
  */
 export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions = {}): Promise<EvalSummary> {
   const startMs = Date.now();
@@ -126,8 +127,10 @@ export async function runEval(paths: EvalPaths, log: Logger, opts: EvalOptions =
     const choice = chooseMedianWindows(valClips, referenceTable(valRefs), { classes, grid: options.grid }, thresholds, candidates, options.medianWindowsFrames[0] ?? 1, scoring);
     options.medianWindowsFrames = choice.windowsFrames;
     medianChoice = { ...choice, subset: validation };
-    await writeFileAtomic(join(paths.out, 'median_windows.json'), `${JSON.stringify({ chosen_on: validation, frame_hop_sec: frameHopSec(options.grid), windows_frames: Object.fromEntries(classes.map((c, k) => [c, choice.windowsFrames[k]])), candidates_frames: candidates, event_f1: choice.f1 }, null, 1)}\n`);
-    log.info({ on: validation, windows: Object.fromEntries(classes.map((c, k) => [c, choice.windowsFrames[k]])) }, 'median windows per class');
+    const windows = Object.fromEntries(classes.map((c, k) => [c, choice.windowsFrames[k]]));
+    const record = { chosen_on: validation, frame_hop_sec: frameHopSec(options.grid), windows_frames: windows, candidates_frames: candidates, event_f1: choice.f1 };
+    await writeFileAtomic(join(paths.out, 'median_windows.json'), `${JSON.stringify(record, null, 1)}\n`);
+    log.info({ on: validation, windows }, 'median windows per class');
   }
   const detections = detectEvents(clips, options, thresholds);
   await writeFileAtomic(join(paths.out, 'detections.tsv'), formatEventTsv(detections));
