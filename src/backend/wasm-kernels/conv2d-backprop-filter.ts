@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { callWasmKernel, release } from './call-kernel.ts';
+import { singleTap } from './conv2d-narrow.ts';
 
 interface BackpropFilterAttrs {
   strides: [number, number] | number;
@@ -40,24 +41,17 @@ function conv2dBackpropFilterWasm(args: {
   const [, inH, inW] = x.shape as number[];
   const { filterHeight: kH, filterWidth: kW, strideHeight: sH, strideWidth: sW } = info;
   const { outHeight: oH, outWidth: oW } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
-  // Bottom/right padding that makes the new convolution's output exactly kH × kW;
-  // negative means trailing input rows/columns the original convolution never read.
-  let padBottom = kH + (oH - 1) * sH - inH! - padTop;
-  let padRight = kW + (oW - 1) * sW - inW! - padLeft;
   // An axis of input and output length 1 (a CRNN's frequency axis pooled down to 1) meets data at one tap only
-  // (conv2d-narrow.ts): every other tap's gradient is exactly zero, so compute that tap alone and pad with zeros.
-  const tapH = inH === 1 && oH === 1 && kH > 1 && padTop >= 0 && padTop < kH ? padTop : null;
-  const tapW = inW === 1 && oW === 1 && kW > 1 && padLeft >= 0 && padLeft < kW ? padLeft : null;
-  const convPad = [
-    [0, 0],
-    tapH == null ? [padTop, 0] : [0, 0],
-    tapW == null ? [padLeft, 0] : [0, 0],
-    [0, 0],
-  ];
-  if (tapH != null) padBottom = 0;
-  if (tapW != null) padRight = 0;
+  // (conv2d-narrow.ts): every other tap's gradient is exactly zero, so the new convolution computes that tap alone,
+  // unpadded along that axis, and the result is padded with zeros to the filter's size below.
+  const tapH = singleTap(inH!, oH, kH, 1, info.padInfo.top);
+  const tapW = singleTap(inW!, oW, kW, 1, info.padInfo.left);
+  const padTop = tapH == null ? info.padInfo.top : 0;
+  const padLeft = tapW == null ? info.padInfo.left : 0;
+  // Bottom/right padding that makes the new convolution's output exactly kH × kW (1 along a narrowed axis);
+  // negative means trailing input rows/columns the original convolution never read.
+  let padBottom = tapH == null ? kH + (oH - 1) * sH - inH! - padTop : 0;
+  let padRight = tapW == null ? kW + (oW - 1) * sW - inW! - padLeft : 0;
 
   const temps: tf.TensorInfo[] = [];
   let xT = callWasmKernel('Transpose', { x }, { perm: [3, 1, 2, 0] }, backend); // [c, H, W, b]
@@ -83,7 +77,12 @@ function conv2dBackpropFilterWasm(args: {
     {
       strides: [1, 1],
       dilations: [sH, sW],
-      pad: [convPad[0], [convPad[1]![0], padBottom], [convPad[2]![0], padRight], convPad[3]],
+      pad: [
+        [0, 0],
+        [padTop, padBottom],
+        [padLeft, padRight],
+        [0, 0],
+      ],
       dataFormat: 'NHWC',
       dimRoundingMode: undefined,
     },

@@ -26,7 +26,7 @@ export interface ConvNarrowing {
 }
 
 /** The one tap along an axis of input and output length 1, or null (see the module comment). */
-function singleTap(inLen: number, outLen: number, k: number, dilation: number, padBefore: number): number | null {
+export function singleTap(inLen: number, outLen: number, k: number, dilation: number, padBefore: number): number | null {
   if (inLen !== 1 || outLen !== 1 || k === 1) return null;
   const tap = padBefore / dilation;
   return Number.isInteger(tap) && tap >= 0 && tap < k ? tap : null;
